@@ -1,0 +1,43 @@
+/**
+ * The `outlayer` command: dispatches to one file per subcommand. Every command has --help;
+ * usage errors print the command's help to stderr and exit with status 2.
+ */
+import { runCommand, type CliIO } from './run.js';
+import { UsageError } from './usage.js';
+
+export const MAIN_HELP = `Usage: outlayer <command> [options]
+
+Commands:
+  run <file.wasm | file.js>   run code in the metered, deterministic sandbox
+  help [command]              show help for a command
+
+Run 'outlayer <command> --help' for a command's options.`;
+
+const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  run: runCommand,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h') {
+      io.stdout(`${MAIN_HELP}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'help') {
+      const target = rest[0];
+      if (target && COMMANDS[target]) return await COMMANDS[target]!(['--help'], io);
+      io.stdout(`${MAIN_HELP}\n`);
+      return 0;
+    }
+    const handler = COMMANDS[command];
+    if (!handler) throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_HELP);
+    return await handler(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`outlayer: ${e.message}\n\n${e.help}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

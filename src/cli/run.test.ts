@@ -1,0 +1,97 @@
+// The `outlayer run` command: in-process through main(), and once through the built bin.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { repoPath } from '../testing/repo.js';
+import { main } from './main.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const ex = (name: string): string => repoPath(`examples/${name}`);
+
+describe('outlayer run', () => {
+  it('prints the guest stdout and exits 0', async () => {
+    const r = await cli('run', ex('hello.wasm'));
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'Hello from OutLayer!\n');
+  });
+
+  it('--json prints exactly one result object', async () => {
+    const r = await cli('run', ex('determinism.wasm'), '--input', '{"seed":42,"iterations":1000}', '--json');
+    assert.equal(r.code, 0);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const result = JSON.parse(lines[0]!);
+    assert.deepEqual(Object.keys(result).sort(), ['duration_ms', 'error', 'exit_code', 'fuel_used', 'logs', 'output', 'status']);
+    assert.equal(result.output, '{"result":13723931816532858700,"checksum":"be7533464e1f574c","iterations_run":1000}\n');
+  });
+
+  it('passes every option through: args, env, seed, clock, limits, input file, dirs', async () => {
+    const env = await cli('run', ex('env.wasm'), '--arg', 'a b', '--env', 'K=v=w', '--json');
+    const out = JSON.parse(env.stdout).output as string;
+    assert.match(out, /argv\[1\]=a b/);
+    assert.match(out, /env K=v=w/);
+    const fuel = JSON.parse((await cli('run', ex('wat/loop-forever.wasm'), '--max-instructions', '5e4', '--json')).stdout);
+    assert.equal(fuel.error.kind, 'out_of_fuel');
+    assert.equal(fuel.fuel_used, 50000);
+    const mem = await cli('run', ex('wat/memory-bomb.wasm'), '--max-memory-mb', '8');
+    assert.equal(mem.stdout, '128\n');
+    const echo = await cli('run', ex('echo.wasm'), '--input-file', ex('data/input.txt'));
+    assert.match(echo.stdout, /inside the sandbox/);
+    const flood = await cli('run', ex('wat/flood.wasm'), '--max-output-bytes', '10', '--json');
+    assert.equal(JSON.parse(flood.stdout).error.kind, 'output_limit');
+    const files = await cli('run', ex('files.wasm'), '--dir', `${ex('data')}::/data`);
+    assert.equal(files.code, 0);
+    assert.match(files.stdout, /written by files\.wasm/);
+    const a = await cli('run', ex('clock-random.wasm'), '--seed', 's', '--block-timestamp-ns', '1700000000000000000');
+    const b = await cli('run', ex('clock-random.wasm'), '--seed', 's', '--block-timestamp-ns', '1700000000000000000');
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  it('a failed result exits 1 and says why on stderr', async () => {
+    const r = await cli('run', ex('exit-code.wasm'), '--arg', '7');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /exiting with 7/);
+    assert.match(r.stderr, /outlayer: exit: exited with status 7/);
+  });
+
+  it('usage errors exit 2 with the help text', async () => {
+    for (const argv of [
+      ['run'],
+      ['run', ex('hello.wasm'), '--bogus'],
+      ['run', 'missing.wasm'],
+      ['run', ex('hello.wasm'), '--max-instructions', 'lots'],
+      ['run', ex('hello.wasm'), '--max-memory-mb', '0'],
+      ['run', ex('hello.wasm'), '--env', 'NOEQUALS'],
+      ['run', ex('hello.wasm'), '--input', 'x', '--input-file', 'y'],
+      ['run', ex('hello.wasm'), '--dir', '/definitely/not/here'],
+      ['frobnicate'],
+    ]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 2, `${argv.join(' ')} → exit 2`);
+      assert.match(r.stderr, /^outlayer: .+\n\nUsage: outlayer/, `${argv.join(' ')} → message and usage`);
+    }
+  });
+
+  it('--help works on every command', async () => {
+    for (const argv of [['--help'], ['help'], ['run', '--help'], ['help', 'run']]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /Usage: outlayer/);
+    }
+  });
+});
+
+describe('the built bin', () => {
+  it('npx outlayer works after npm install (dist/ built by prepare)', { skip: existsSync(repoPath('dist/cli.js')) ? false : 'dist/ not built' }, () => {
+    const r = spawnSync(process.execPath, [repoPath('bin/outlayer.js'), 'run', ex('hello.wasm')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'Hello from OutLayer!\n');
+  });
+});

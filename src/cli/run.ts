@@ -1,0 +1,153 @@
+/**
+ * `outlayer run <file.wasm | file.js> [options]`: the stable command of ../shared/ARCHITECTURE.md.
+ * Exit status: 0 when the result's status is "ok", 1 when "error", 2 for usage errors.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { OutlayerError } from '../errors.js';
+import { loadHostDir } from '../sandbox/node/load-dir.js';
+import { WasmPool } from '../sandbox/node/pool.js';
+import type { RunOptions } from '../sandbox/options.js';
+import type { ExecutionResult } from '../sandbox/result.js';
+import { parseIntegerFlag, UsageError } from './usage.js';
+
+export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js> [options]
+
+Runs a WASI preview1 command (or a JS module) in the metered, deterministic sandbox.
+
+Options:
+  --input <text>            WASI: bytes on stdin. JS: JSON.parse(text) when it parses, else the string
+  --input-file <path>       read the input from a file
+  --max-instructions <n>    fuel budget (default 1000000000)
+  --max-memory-mb <n>       memory cap for the whole execution (default 128)
+  --max-output-bytes <n>    stdout cap (default 1048576)
+  --timeout-ms <n>          wall-clock backstop (default 60000)
+  --seed <text>             seeds all guest randomness (default "0")
+  --block-timestamp-ns <n>  the guest's clock starts here (default 0)
+  --env KEY=VALUE           repeatable; WASI environment
+  --arg <value>             repeatable; WASI argv after argv[0]
+  --dir <host>[::<guest>]   repeatable; preopen a copy of a host directory in the in-memory
+                            filesystem; guest writes stay in memory
+  --entry <name>            JS: exported function to call (default "execute")
+  --json                    print exactly one JSON object, the result, on stdout
+  -h, --help                show this help
+
+Exit status: 0 when the result's status is "ok", 1 when "error", 2 for usage errors.`;
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string' },
+        'input-file': { type: 'string' },
+        'max-instructions': { type: 'string' },
+        'max-memory-mb': { type: 'string' },
+        'max-output-bytes': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        seed: { type: 'string' },
+        'block-timestamp-ns': { type: 'string' },
+        env: { type: 'string', multiple: true },
+        arg: { type: 'string', multiple: true },
+        dir: { type: 'string', multiple: true },
+        entry: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message, RUN_HELP);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    io.stdout(`${RUN_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file.wasm | file.js>' : `expected one file, got ${positionals.length}`, RUN_HELP);
+  if (v.input !== undefined && v['input-file'] !== undefined) throw new UsageError('give --input or --input-file, not both', RUN_HELP);
+
+  const file = positionals[0]!;
+  const code = await readOrUsage(file, 'file');
+  if (/\.m?js$/i.test(file)) {
+    throw new UsageError('JavaScript guests run on the L3 QuickJS runtime, which this build does not include yet; pass a .wasm file', RUN_HELP);
+  }
+  if (v.entry !== undefined) throw new UsageError('--entry applies to JS guests only', RUN_HELP);
+
+  const options: RunOptions = {};
+  if (v.input !== undefined) options.input = v.input;
+  if (v['input-file'] !== undefined) options.input = await readOrUsage(v['input-file'], '--input-file');
+  const int = (name: string): bigint | undefined => {
+    const text = v[name as keyof typeof v] as string | undefined;
+    return text === undefined ? undefined : parseIntegerFlag(name, text, RUN_HELP);
+  };
+  const maxInstructions = int('max-instructions');
+  if (maxInstructions !== undefined) options.maxInstructions = maxInstructions;
+  const maxMemory = int('max-memory-mb');
+  if (maxMemory !== undefined) options.maxMemoryMb = Number(maxMemory);
+  const maxOutput = int('max-output-bytes');
+  if (maxOutput !== undefined) options.maxOutputBytes = Number(maxOutput);
+  const timeout = int('timeout-ms');
+  if (timeout !== undefined) options.timeoutMs = Number(timeout);
+  const ts = int('block-timestamp-ns');
+  if (ts !== undefined) options.blockTimestampNs = ts;
+  if (v.seed !== undefined) options.seed = v.seed;
+  if (v.arg) options.args = v.arg;
+  if (v.env) {
+    options.env = v.env.map((pair): [string, string] => {
+      const i = pair.indexOf('=');
+      if (i <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(pair)}`, RUN_HELP);
+      return [pair.slice(0, i), pair.slice(i + 1)];
+    });
+  }
+  if (v.dir) {
+    options.preopens = v.dir.map((spec) => {
+      const [host, guest] = spec.includes('::') ? spec.split('::', 2) as [string, string] : [spec, spec];
+      if (!host || !guest) throw new UsageError(`--dir expects <host>[::<guest>], got ${JSON.stringify(spec)}`, RUN_HELP);
+      try {
+        return { guestPath: guest, root: loadHostDir(host) };
+      } catch (e) {
+        throw new UsageError(`--dir ${host}: ${(e as Error).message}`, RUN_HELP);
+      }
+    });
+  }
+
+  const pool = await WasmPool.create({ size: 1 });
+  let result: ExecutionResult;
+  try {
+    result = await pool.run(code, options);
+  } catch (e) {
+    if (e instanceof OutlayerError && e.code === 'usage') throw new UsageError(e.message, RUN_HELP);
+    throw e;
+  } finally {
+    await pool.dispose();
+  }
+  printResult(result, v.json === true, io);
+  return result.status === 'ok' ? 0 : 1;
+}
+
+async function readOrUsage(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, RUN_HELP);
+  }
+}
+
+function printResult(result: ExecutionResult, json: boolean, io: CliIO): void {
+  if (json) {
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  io.stdout(result.output);
+  for (const line of result.logs) io.stderr(`${line}\n`);
+  const summary = `fuel_used=${result.fuel_used} exit_code=${result.exit_code ?? '-'} duration_ms=${result.duration_ms.toFixed(2)}`;
+  if (result.error) io.stderr(`outlayer: ${result.error.kind}: ${result.error.message} (${summary})\n`);
+}

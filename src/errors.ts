@@ -1,0 +1,52 @@
+/**
+ * The one registry of OutLayer error codes (the fastify `lib/errors.js` habit).
+ *
+ * Codes are stable: never rename or reuse one. Every code here is documented in
+ * docs/errors.md, and `errors.test.ts` keeps the two in step.
+ *
+ * Two families share the registry:
+ * - result kinds (`ResultErrorKind`): how a guest execution failed. They appear in the result
+ *   object's `error.kind` (see ../shared/ARCHITECTURE.md) and are never thrown at callers.
+ * - host codes: a caller of the host API or CLI did something wrong (bad option, unreadable file).
+ *   They are thrown as `OutlayerError`.
+ */
+
+export const RESULT_ERROR_KINDS = {
+  invalid_module: 'The code is not a runnable module: not WebAssembly, truncated, fails validation, unknown imports, or no entry point.',
+  invalid_input: 'The input could not be given to the guest (for example JS input that the entry cannot accept).',
+  out_of_fuel: 'The instruction budget (max_instructions) was spent before the guest finished.',
+  out_of_memory: 'The guest needs more linear memory than the cap allows before it can start.',
+  stack_overflow: 'The guest exceeded the deterministic call-stack limit.',
+  trap: 'The guest trapped (unreachable, out-of-bounds access, division by zero, ...).',
+  exit: 'The guest exited with a non-zero status; `exit_code` holds it.',
+  js_exception: 'JavaScript guest code threw an exception.',
+  output_limit: 'The guest wrote more to stdout or stderr than the output cap allows.',
+  timeout: 'The wall-clock backstop ended the execution.',
+  build_failed: 'A repository source could not be built.',
+} as const;
+
+export type ResultErrorKind = keyof typeof RESULT_ERROR_KINDS;
+
+export const HOST_ERROR_CODES = {
+  usage: { status: 400, description: 'A command-line flag or API option is missing, unknown or malformed.' },
+  pool_disposed: { status: 503, description: 'The execution pool was used after dispose().' },
+  internal: { status: 500, description: 'A host bug: an invariant of OutLayer itself failed.' },
+} as const;
+
+export type HostErrorCode = keyof typeof HOST_ERROR_CODES;
+
+/** An error thrown by the host API (never for guest behaviour, which becomes a result). */
+export class OutlayerError extends Error {
+  readonly code: HostErrorCode;
+  readonly status: number;
+  constructor(code: HostErrorCode, message: string) {
+    super(message);
+    this.name = 'OutlayerError';
+    this.code = code;
+    this.status = HOST_ERROR_CODES[code].status;
+  }
+}
+
+export function isResultErrorKind(kind: string): kind is ResultErrorKind {
+  return Object.prototype.hasOwnProperty.call(RESULT_ERROR_KINDS, kind);
+}

@@ -1,0 +1,14 @@
+/**
+ * OutLayer's public API for Node.
+ *
+ * @example
+ * import { WasmPool } from 'outlayer';
+ * const pool = await WasmPool.create();
+ * const result = await pool.run(wasmBytes, { input: 'hello', maxInstructions: 1_000_000n });
+ * await pool.dispose();
+ */
+export { WasmPool, type PoolOptions } from './sandbox/node/pool.js';
+export { DiskStore, defaultCacheDir } from './sandbox/node/disk-store.js';
+export { loadHostDir } from './sandbox/node/load-dir.js';
+export * from './sandbox/index.js';
+export * from './errors.js';

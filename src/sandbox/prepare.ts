@@ -1,0 +1,111 @@
+/**
+ * Turns untrusted bytes into a compiled, metered WebAssembly.Module, or a clear `invalid_module`
+ * reason. Results are cached by sha256: compiled modules in memory, instrumented bytes in an
+ * optional persistent store, so QuickJS's 500 KB wasm is instrumented once per machine.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { DecodeError } from './binary/bytes.js';
+import { parseModule, type FuncType, type Limits } from './binary/module.js';
+import { LruCache, type ByteStore } from './cache.js';
+import { METER_VERSION } from './meter/costs.js';
+import { instrument, type InstrumentedModule } from './meter/instrument.js';
+
+export interface PreparedModule {
+  sha256: string;
+  module: WebAssembly.Module;
+  memory: Limits | null;
+  memoryImport: InstrumentedModule['memoryImport'];
+  hasStart: boolean;
+  imports: InstrumentedModule['imports'];
+  types: FuncType[];
+  exports: string[];
+  /** How the module was obtained: 'memory' | 'store' | 'instrumented' (for benchmarks). */
+  source: 'memory' | 'store' | 'instrumented';
+}
+
+/** Thrown for bytes that cannot run; becomes an `invalid_module` result. */
+export class InvalidModule extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidModule';
+  }
+}
+
+type Meta = Omit<InstrumentedModule, 'bytes'>;
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return bytesToHex(sha256(bytes));
+}
+
+export class ModulePreparer {
+  private readonly compiled: LruCache<PreparedModule>;
+  constructor(
+    private readonly store?: ByteStore,
+    capacity = 32,
+  ) {
+    this.compiled = new LruCache(capacity);
+  }
+
+  async prepare(bytes: Uint8Array, hash = sha256Hex(bytes)): Promise<PreparedModule> {
+    const key = `${hash}-m${METER_VERSION}`;
+    const hit = this.compiled.get(key);
+    if (hit) return { ...hit, source: 'memory' };
+
+    let source: PreparedModule['source'] = 'store';
+    let found = await this.load(key);
+    if (!found) {
+      source = 'instrumented';
+      const inst = instrumentChecked(bytes);
+      found = { bytes: inst.bytes, meta: { memory: inst.memory, memoryImport: inst.memoryImport, imports: inst.imports, types: inst.types, exports: inst.exports, hasStart: inst.hasStart } };
+      await this.save(key, found.bytes, found.meta);
+    }
+    const module = await WebAssembly.compile(found.bytes);
+    const prepared: PreparedModule = { sha256: hash, module, ...found.meta, source };
+    this.compiled.set(key, prepared);
+    return prepared;
+  }
+
+  private async load(key: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; meta: Meta } | undefined> {
+    if (!this.store) return undefined;
+    const [bytes, metaBytes] = await Promise.all([this.store.get(`${key}.wasm`), this.store.get(`${key}.json`)]);
+    if (!bytes || !metaBytes) return undefined;
+    try {
+      return { bytes, meta: JSON.parse(new TextDecoder().decode(metaBytes)) as Meta };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async save(key: string, bytes: Uint8Array, meta: Meta): Promise<void> {
+    if (!this.store) return;
+    await this.store.set(`${key}.json`, new TextEncoder().encode(JSON.stringify(meta)));
+    await this.store.set(`${key}.wasm`, bytes);
+  }
+}
+
+/** Validates with the engine, then instruments; every failure names its cause. */
+function instrumentChecked(bytes: Uint8Array): InstrumentedModule {
+  if (!WebAssembly.validate(bytes as BufferSource)) {
+    // Our own decoder gives the clearest message for bad headers and truncation...
+    try {
+      parseModule(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new InvalidModule(e.message);
+      throw e;
+    }
+    // ...and the engine for everything else.
+    try {
+      new WebAssembly.Module(bytes as BufferSource);
+    } catch (e) {
+      throw new InvalidModule(`fails validation: ${(e as Error).message.replace(/^WebAssembly\.Module\(\): /, '')}`);
+    }
+    throw new InvalidModule('fails validation');
+  }
+  try {
+    return instrument(bytes);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new InvalidModule(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Moving bytes: fd_read/fd_write (stdio and files), fd_pread/fd_pwrite, fd_readdir. Each charges
+ * ceil(bytes / 8) fuel for what it moves, before moving it.
+ */
+import { Fdflags, Rights } from './constants.js';
+import { dirFd, toSafeNumber, type SyscallTable, type WasiContext } from './context.js';
+import { Errno, fail } from './errno.js';
+import type { FdEntry, FileFd } from './fds.js';
+import { filetypeOf, type Node } from './fs.js';
+import type { Iovec } from './memory.js';
+import { MAX_FILE_BYTES } from './volume.js';
+
+const DIRENT_SIZE = 24;
+const encoder = new TextEncoder();
+
+/** Reading or writing without FD_READ / FD_WRITE is EBADF (POSIX: not open for that; wasi-testsuite). */
+function requireIo(entry: FdEntry, right: number): void {
+  if ((entry.rightsBase & right) === 0) fail(Errno.BADF);
+}
+
+export function ioCalls(ctx: WasiContext): SyscallTable {
+  const { mem, fds, volume } = ctx;
+
+  /** Reads the iovec array and checks every buffer and the result pointer before anything moves. */
+  function buffers(iovs: number, count: number, resultPtr: number, resultSize: number): { list: Iovec[]; total: number } {
+    const list = mem.iovecs(iovs, count);
+    let total = 0;
+    for (const v of list) {
+      mem.range(v.ptr, v.len);
+      total += v.len;
+    }
+    mem.range(resultPtr, resultSize);
+    return { list, total };
+  }
+
+  /** Concatenates the first `limit` bytes of the buffers. */
+  function gather(list: Iovec[], limit: number): Uint8Array {
+    const data = new Uint8Array(limit);
+    let at = 0;
+    for (const v of list) {
+      if (at >= limit) break;
+      const n = Math.min(v.len, limit - at);
+      data.set(mem.slice(v.ptr, n), at);
+      at += n;
+    }
+    return data;
+  }
+
+  /** Copies `data` into the buffers in order; returns bytes copied. */
+  function scatter(list: Iovec[], data: Uint8Array): number {
+    let at = 0;
+    for (const v of list) {
+      if (at >= data.length) break;
+      const n = Math.min(v.len, data.length - at);
+      mem.write(v.ptr, data.subarray(at, at + n));
+      at += n;
+    }
+    return at;
+  }
+
+  function readFile(entry: FileFd, list: Iovec[], total: number, position: number): number {
+    const data = volume.read(entry.node, position, total);
+    ctx.chargeBytes(data.length);
+    return scatter(list, data);
+  }
+
+  /** Writes the buffers at `position`; the limits are checked before any bytes are copied. */
+  function writeFile(entry: FileFd, list: Iovec[], total: number, position: number): void {
+    if (total === 0) return; // POSIX: an empty write never extends the file, wherever it lands
+    if (position + total > MAX_FILE_BYTES) fail(Errno.FBIG);
+    if (position + total - entry.node.size > volume.freeBytes()) fail(Errno.NOSPC);
+    ctx.chargeBytes(total);
+    volume.write(entry.node, position, gather(list, total));
+  }
+
+  return {
+    fd_read(fd: number, iovs: number, count: number, out: number) {
+      const entry = fds.get(fd);
+      const { list, total } = buffers(iovs, count, out, 4);
+      let n: number;
+      if (entry.kind === 'stdin') {
+        requireIo(entry, Rights.FD_READ);
+        const chunk = ctx.stdin.read(total);
+        ctx.chargeBytes(chunk.length);
+        n = scatter(list, chunk);
+      } else if (entry.kind === 'file') {
+        requireIo(entry, Rights.FD_READ);
+        n = readFile(entry, list, total, entry.position);
+        entry.position += n;
+      } else {
+        return fail(Errno.BADF);
+      }
+      mem.setU32(out, n);
+      return Errno.SUCCESS;
+    },
+
+    fd_pread(fd: number, iovs: number, count: number, offset: bigint, out: number) {
+      const entry = fds.get(fd);
+      if (entry.kind === 'stdin') fail(Errno.SPIPE);
+      if (entry.kind !== 'file') fail(Errno.BADF);
+      requireIo(entry, Rights.FD_READ);
+      const { list, total } = buffers(iovs, count, out, 4);
+      const position = toSafeNumber(offset);
+      mem.setU32(out, readFile(entry, list, total, position));
+      return Errno.SUCCESS;
+    },
+
+    fd_write(fd: number, iovs: number, count: number, out: number) {
+      const entry = fds.get(fd);
+      const { list, total } = buffers(iovs, count, out, 4);
+      if (entry.kind === 'stdout' || entry.kind === 'stderr') {
+        requireIo(entry, Rights.FD_WRITE);
+        const sink = entry.kind === 'stdout' ? ctx.stdout : ctx.stderr;
+        // Copy at most one byte past the cap: enough to trip it, never a huge temporary.
+        const take = Math.min(total, sink.room() + 1);
+        ctx.chargeBytes(take);
+        sink.write(gather(list, take));
+      } else if (entry.kind === 'file') {
+        requireIo(entry, Rights.FD_WRITE);
+        if (entry.flags & Fdflags.APPEND) entry.position = entry.node.size;
+        writeFile(entry, list, total, entry.position);
+        entry.position += total;
+      } else {
+        return fail(Errno.BADF);
+      }
+      mem.setU32(out, total);
+      return Errno.SUCCESS;
+    },
+
+    fd_pwrite(fd: number, iovs: number, count: number, offset: bigint, out: number) {
+      const entry = fds.get(fd);
+      if (entry.kind === 'stdout' || entry.kind === 'stderr') fail(Errno.SPIPE);
+      if (entry.kind !== 'file') fail(Errno.BADF);
+      requireIo(entry, Rights.FD_WRITE);
+      const { list, total } = buffers(iovs, count, out, 4);
+      const position = toSafeNumber(offset, Errno.FBIG);
+      // Linux pwrite semantics (as wasmtime): in append mode the offset is ignored.
+      writeFile(entry, list, total, entry.flags & Fdflags.APPEND ? entry.node.size : position);
+      mem.setU32(out, total);
+      return Errno.SUCCESS;
+    },
+
+    fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, out: number) {
+      const entry = dirFd(ctx, fd, Rights.FD_READDIR);
+      const len = bufLen >>> 0;
+      mem.range(buf, len);
+      mem.range(out, 4);
+      const dir = entry.node;
+      const list = dir.list();
+      const count = BigInt(list.length + 2);
+      const chunks: Uint8Array[] = [];
+      let used = 0;
+      // Cookie n names the n-th entry: 0 is `.`, 1 is `..`, then the directory's own entries.
+      for (let i = BigInt.asUintN(64, cookie); i < count && used < len; i++) {
+        const n = Number(i);
+        const [name, node]: readonly [string, Node] = n === 0 ? ['.', dir] : n === 1 ? ['..', dir.parent ?? dir] : list[n - 2]!;
+        const nameBytes = encoder.encode(name);
+        const record = new Uint8Array(DIRENT_SIZE + nameBytes.length);
+        const view = new DataView(record.buffer);
+        view.setBigUint64(0, i + 1n, true); // d_next: the cookie of the following entry
+        view.setBigUint64(8, node.ino, true);
+        view.setUint32(16, nameBytes.length, true);
+        view.setUint8(20, filetypeOf(node));
+        record.set(nameBytes, DIRENT_SIZE);
+        // The last record is cut at the end of the buffer; a full buffer tells the guest to call again.
+        const take = Math.min(record.length, len - used);
+        chunks.push(record.subarray(0, take));
+        used += take;
+      }
+      ctx.chargeBytes(used);
+      let at = buf >>> 0;
+      for (const c of chunks) {
+        mem.write(at, c);
+        at += c.length;
+      }
+      mem.setU32(out, used);
+      return Errno.SUCCESS;
+    },
+  };
+}

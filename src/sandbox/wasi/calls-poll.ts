@@ -1,0 +1,105 @@
+/**
+ * poll_oneoff, deterministic: descriptors are always ready (stdin and files are in memory, stdout
+ * is a buffer), so a poll naming any descriptor reports those at once without advancing time.
+ * Otherwise the guest "sleeps": virtual time moves forward by the shortest clock timeout and the
+ * clocks that expire report. Nothing waits for real time.
+ */
+import { Clockid, Eventtype, Rights, Subclockflags } from './constants.js';
+import type { SyscallTable, WasiContext } from './context.js';
+import { Errno, WasiErrno, fail } from './errno.js';
+
+const SUBSCRIPTION_SIZE = 48;
+const EVENT_SIZE = 32;
+const U64_MAX = (1n << 64n) - 1n;
+
+export function pollCalls(ctx: WasiContext): SyscallTable {
+  const { mem, clock, fds } = ctx;
+
+  /** ns until the clock subscription at `sub` fires, measured from `now` (elapsed axis). */
+  function clockWait(sub: number, now: bigint): bigint {
+    const id = mem.u32(sub + 16);
+    if (id !== Clockid.REALTIME && id !== Clockid.MONOTONIC) fail(Errno.INVAL);
+    const timeout = mem.u64(sub + 24);
+    const abs = (mem.u16(sub + 40) & Subclockflags.ABSTIME) !== 0;
+    const wait = abs ? clock.deadlineToElapsed(id, timeout) - now : timeout;
+    return wait > 0n ? wait : 0n;
+  }
+
+  /** Readiness of a descriptor subscription: [errno, nbytes]. */
+  function fdReadiness(type: number, fd: number): [number, number] {
+    let entry;
+    try {
+      entry = fds.get(fd);
+    } catch (e) {
+      if (e instanceof WasiErrno) return [e.errno, 0];
+      throw e;
+    }
+    if (type === Eventtype.FD_READ) {
+      if ((entry.rightsBase & Rights.FD_READ) === 0) return [Errno.BADF, 0];
+      if (entry.kind === 'stdin') return [Errno.SUCCESS, ctx.stdin.available()];
+      if (entry.kind === 'file') return [Errno.SUCCESS, Math.max(0, entry.node.size - entry.position)];
+      return [Errno.BADF, 0];
+    }
+    if ((entry.rightsBase & Rights.FD_WRITE) === 0) return [Errno.BADF, 0];
+    if (entry.kind === 'stdout') return [Errno.SUCCESS, ctx.stdout.room()];
+    if (entry.kind === 'stderr') return [Errno.SUCCESS, ctx.stderr.room()];
+    if (entry.kind === 'file') return [Errno.SUCCESS, ctx.volume.freeBytes()];
+    return [Errno.BADF, 0];
+  }
+
+  function writeEvent(at: number, userdata: bigint, errno: number, type: number, nbytes: number): void {
+    mem.slice(at, EVENT_SIZE).fill(0);
+    mem.setU64(at, userdata);
+    mem.setU16(at + 8, errno);
+    mem.setU8(at + 10, type);
+    mem.setU64(at + 16, nbytes);
+  }
+
+  return {
+    poll_oneoff(inPtr: number, outPtr: number, nsubs: number, neventsPtr: number) {
+      const n = nsubs >>> 0;
+      if (n === 0) fail(Errno.INVAL); // would block forever
+      const subs = mem.range(inPtr, n * SUBSCRIPTION_SIZE);
+      const events = mem.range(outPtr, n * EVENT_SIZE);
+      mem.range(neventsPtr, 4);
+      ctx.chargeBytes(n * (SUBSCRIPTION_SIZE + EVENT_SIZE));
+
+      // Pass 1: validate, and find the shortest clock wait.
+      const now = clock.elapsed();
+      let anyFd = false;
+      let shortest = U64_MAX;
+      for (let i = 0; i < n; i++) {
+        const sub = subs + i * SUBSCRIPTION_SIZE;
+        const tag = mem.u8(sub + 8);
+        if (tag === Eventtype.CLOCK) {
+          const wait = clockWait(sub, now);
+          if (wait < shortest) shortest = wait;
+        } else if (tag === Eventtype.FD_READ || tag === Eventtype.FD_WRITE) {
+          anyFd = true;
+        } else {
+          fail(Errno.INVAL);
+        }
+      }
+
+      // Pass 2: report descriptors if any, else sleep and report the clocks that fired.
+      if (!anyFd) clock.sleep(shortest);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const sub = subs + i * SUBSCRIPTION_SIZE;
+        const tag = mem.u8(sub + 8);
+        const userdata = mem.u64(sub);
+        const at = events + count * EVENT_SIZE;
+        if (anyFd && tag !== Eventtype.CLOCK) {
+          const [errno, nbytes] = fdReadiness(tag, mem.u32(sub + 16));
+          writeEvent(at, userdata, errno, tag, nbytes);
+          count++;
+        } else if (!anyFd && clockWait(sub, now) <= shortest) {
+          writeEvent(at, userdata, Errno.SUCCESS, Eventtype.CLOCK, 0);
+          count++;
+        }
+      }
+      mem.setU32(neventsPtr, count);
+      return Errno.SUCCESS;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The descriptor table: 0/1/2 are stdio, 3.. the preopens, then whatever path_open returns.
+ * New descriptors take the lowest free number (POSIX), so numbering is deterministic.
+ */
+import { Errno, fail } from './errno.js';
+import type { DirNode, FileNode } from './fs.js';
+import type { Volume } from './volume.js';
+
+/** Open descriptors a guest may hold at once. */
+export const MAX_OPEN_FDS = 4096;
+
+interface FdBase {
+  /** Rights this descriptor has (preview1 `rights`, bits < 2^30). */
+  rightsBase: number;
+  /** Rights descriptors opened through this one may get. */
+  rightsInheriting: number;
+  /** preview1 `fdflags` as set by path_open / fd_fdstat_set_flags. */
+  flags: number;
+}
+
+export interface StdioFd extends FdBase {
+  readonly kind: 'stdin' | 'stdout' | 'stderr';
+}
+
+export interface FileFd extends FdBase {
+  readonly kind: 'file';
+  readonly node: FileNode;
+  /** Current offset; may lie past the end of the file. */
+  position: number;
+}
+
+export interface DirFd extends FdBase {
+  readonly kind: 'dir';
+  readonly node: DirNode;
+  /** The guest path of a preopen (fd_prestat_*); null for directories opened later. */
+  readonly preopen: string | null;
+}
+
+export type FdEntry = StdioFd | FileFd | DirFd;
+
+export class FdTable {
+  private readonly open = new Map<number, FdEntry>();
+  private lowestFree = 0;
+
+  constructor(private readonly volume: Volume) {}
+
+  /** The entry for `fd`, or EBADF. */
+  get(fd: number): FdEntry {
+    const entry = this.open.get(fd >>> 0);
+    if (entry === undefined) fail(Errno.BADF);
+    return entry;
+  }
+
+  /** Installs `entry` under the lowest free number and returns it (EMFILE when the table is full). */
+  insert(entry: FdEntry): number {
+    if (this.open.size >= MAX_OPEN_FDS) fail(Errno.MFILE);
+    let fd = this.lowestFree;
+    while (this.open.has(fd)) fd++;
+    this.open.set(fd, entry);
+    this.lowestFree = fd + 1;
+    if (entry.kind === 'file') this.volume.retain(entry.node);
+    return fd;
+  }
+
+  close(fd: number): void {
+    const n = fd >>> 0;
+    const entry = this.get(n);
+    this.open.delete(n);
+    if (entry.kind === 'file') this.volume.release(entry.node);
+    if (n < this.lowestFree) this.lowestFree = n;
+  }
+
+  /** Moves `from` to number `to`, closing whatever `to` held (wasmtime: `to` need not be open). */
+  renumber(from: number, to: number): void {
+    const f = from >>> 0;
+    const t = to >>> 0;
+    const entry = this.get(f);
+    if (f === t) return;
+    if (this.open.has(t)) this.close(t);
+    this.open.delete(f);
+    this.open.set(t, entry);
+    if (f < this.lowestFree) this.lowestFree = f;
+  }
+}
