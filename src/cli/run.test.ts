@@ -1,7 +1,7 @@
 // The `outlayer run` command: in-process through main(), and once through the built bin.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { repoPath } from '../testing/repo.js';
 import { main } from './main.js';
@@ -95,3 +95,25 @@ describe('the built bin', () => {
     assert.equal(r.stdout, 'Hello from OutLayer!\n');
   });
 });
+
+describe('the README', () => {
+  it('shows the real result of its --json example', async () => {
+    const readme = readmeText();
+    const shown = JSON.parse(/^(\{"status":"ok".*\})$/m.exec(readme)![1]!);
+    const r = await cli('run', ex('determinism.wasm'), '--input', '{"seed":42,"iterations":1000}', '--json');
+    const actual = JSON.parse(r.stdout);
+    assert.match(readme, /npx outlayer run examples\/determinism\.wasm --input '\{"seed":42,"iterations":1000\}' --json/);
+    for (const key of ['status', 'output', 'fuel_used', 'exit_code', 'logs', 'error']) assert.deepEqual(actual[key], shown[key], key);
+  });
+
+  it('starts with the two commands: run the main job, run the tests', () => {
+    const readme = readmeText();
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    assert.match(firstBlock, /^npm install && npx outlayer run examples\/hello\.wasm/m);
+    assert.match(firstBlock, /^npm install && npm test/m);
+  });
+});
+
+function readmeText(): string {
+  return readFileSync(repoPath('README.md'), 'utf8');
+}

@@ -99,7 +99,7 @@ export class GuestMemory {
 
   /** Decodes a UTF-8 string (paths, symlink targets); invalid UTF-8 fails with EILSEQ. */
   string(ptr: number, len: number): string {
-    const raw = this.slice(ptr, len);
+    const raw = this.read(ptr, len); // a copy: TextDecoder refuses views of shared memory
     try {
       return utf8Decoder.decode(raw);
     } catch {

@@ -1,0 +1,79 @@
+// Keeps the layering of docs/architecture.md true: layers never import services, and the
+// environment-neutral core of L1 never imports a Node-only module (it must run in a Web Worker).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = dirname(fileURLToPath(import.meta.url));
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+/** The top-level folder under src/ a file belongs to ('' for src/*.ts). */
+function area(file: string): string {
+  const rel = relative(SRC, file);
+  return rel.includes('/') ? rel.split('/')[0]! : '';
+}
+
+// Which areas each area may import (besides itself and src/*.ts such as errors.ts).
+const ALLOWED: Record<string, string[]> = {
+  sandbox: [],
+  testing: ['sandbox'],
+  cli: ['sandbox'],
+};
+
+it('layers import only the layers below them', () => {
+  for (const file of sources(SRC)) {
+    const from = area(file);
+    if (from === '') continue;
+    for (const spec of imports(file)) {
+      if (!spec.startsWith('.')) continue;
+      const to = area(resolve(dirname(file), spec));
+      if (to === '' || to === from) continue;
+      assert.ok((ALLOWED[from] ?? []).includes(to), `${relative(SRC, file)} imports ${spec}: ${from} may not depend on ${to}`);
+    }
+  }
+});
+
+it('the L1 core uses no Node-only module (only src/sandbox/node may)', () => {
+  for (const file of sources(join(SRC, 'sandbox'))) {
+    if (relative(SRC, file).startsWith('sandbox/node/')) continue;
+    for (const spec of imports(file)) {
+      assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'os', 'worker_threads', 'crypto'].includes(spec), `${relative(SRC, file)} imports ${spec}`);
+      if (spec.startsWith('.')) {
+        assert.ok(!resolve(dirname(file), spec).includes('/sandbox/node/'), `${relative(SRC, file)} imports the Node-only ${spec}`);
+      }
+    }
+  }
+});
+
+it('has no import cycles (with verbatimModuleSyntax, type-only imports are marked and skipped)', () => {
+  const graph = new Map<string, string[]>();
+  for (const file of sources(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    const deps = [...text.matchAll(/^\s*(import|export)\s(?!type\s)[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)].map((m) => resolve(dirname(file), m[2]!).replace(/\.js$/, '.ts'));
+    graph.set(file, deps);
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string, path: string[]): void => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'visiting') assert.fail(`import cycle: ${[...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(' → ')}`);
+    state.set(file, 'visiting');
+    for (const dep of graph.get(file) ?? []) visit(dep, [...path, file]);
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) visit(file, []);
+});
