@@ -5,9 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { OutlayerError } from '../errors.js';
+import { bundleContract, BundleError } from '../js/node/bundle.js';
+import { createPool } from '../js/node/pool.js';
 import { loadHostDir } from '../sandbox/node/load-dir.js';
-import { WasmPool } from '../sandbox/node/pool.js';
-import type { RunOptions } from '../sandbox/options.js';
+import type { JobOptions } from '../sandbox/node/pool.js';
+import { failure } from '../sandbox/result.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import { parseIntegerFlag, UsageError } from './usage.js';
 
@@ -76,12 +78,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
 
   const file = positionals[0]!;
   const code = await readOrUsage(file, 'file');
-  if (/\.m?js$/i.test(file)) {
-    throw new UsageError('JavaScript guests run on the L3 QuickJS runtime, which this build does not include yet; pass a .wasm file', RUN_HELP);
-  }
-  if (v.entry !== undefined) throw new UsageError('--entry applies to JS guests only', RUN_HELP);
+  const isJs = /\.[cm]?js$/i.test(file);
+  if (v.entry !== undefined && !isJs) throw new UsageError('--entry applies to JS guests only', RUN_HELP);
 
-  const options: RunOptions = {};
+  const options: JobOptions = { kind: isJs ? 'js' : 'wasm' };
+  if (v.entry !== undefined) options.entry = v.entry;
   if (v.input !== undefined) options.input = v.input;
   if (v['input-file'] !== undefined) options.input = await readOrUsage(v['input-file'], '--input-file');
   const int = (name: string): bigint | undefined => {
@@ -119,10 +120,20 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     });
   }
 
-  const pool = await WasmPool.create({ size: 1 });
+  let source: Uint8Array | string = code;
+  if (isJs) {
+    try {
+      source = await bundleContract(file);
+    } catch (e) {
+      if (!(e instanceof BundleError)) throw e;
+      printResult(failure('invalid_module', e.message), v.json === true, io);
+      return 1;
+    }
+  }
+  const pool = await createPool({ size: 1 });
   let result: ExecutionResult;
   try {
-    result = await pool.run(code, options);
+    result = await pool.run(source, options);
   } catch (e) {
     if (e instanceof OutlayerError && e.code === 'usage') throw new UsageError(e.message, RUN_HELP);
     throw e;

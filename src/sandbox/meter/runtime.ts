@@ -39,6 +39,14 @@ export class FuelMeter {
     return left <= 0n ? this.budget : this.budget - left;
   }
 
+  /**
+   * True when the meter itself stopped the guest (fuel spent or stack limit passed). A trap can
+   * be swallowed by glue code between host and guest; the instance must then be discarded.
+   */
+  tripped(): boolean {
+    return this.remaining() < 0n || (this.depth !== null && (this.depth.value as number) > STACK_LIMIT_SLOTS);
+  }
+
   /** Charges host work (WASI calls, bytes moved); stops the guest when the budget is spent. */
   charge(amount: number): void {
     if (!this.fuel || amount <= 0) return;

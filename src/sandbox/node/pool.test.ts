@@ -15,7 +15,7 @@ describe('conformance: Node worker pool', () => {
     pool = await WasmPool.create({ size: 2, cacheDir: mkdtempSync(join(tmpdir(), 'outlayer-cache-')) });
   });
   after(() => pool.dispose());
-  const run: Run = (file, options) => pool.run(typeof file === 'string' ? repoFile(file) : file, options);
+  const run: Run = (file, options) => pool.run(typeof file === 'string' ? repoFile(file) : file, { kind: 'wasm', ...options });
 
   for (const c of CASES) it(c.name, () => c.run(run));
 

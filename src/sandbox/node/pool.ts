@@ -13,7 +13,7 @@ import { OutlayerError } from '../../errors.js';
 import { normalizeOptions, type RunOptions } from '../options.js';
 import { failure, type ExecutionResult } from '../result.js';
 import { defaultCacheDir } from './disk-store.js';
-import { toWire, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import { detectKind, toWire, type CodeKind, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import { workerEntry } from './worker-entry.js';
 
 export interface PoolOptions {
@@ -23,10 +23,22 @@ export interface PoolOptions {
   cacheDir?: string | null;
   /** V8 stack of each thread in MiB (default 4; the deterministic limit uses about 0.5). */
   stackSizeMb?: number;
+  /** Thread entry script (default: WebAssembly only; src/js/node/pool.ts passes one that adds JS). */
+  worker?: URL;
+}
+
+/** Options of one job: the run options plus what kind of code it is. */
+export interface JobOptions extends RunOptions {
+  /** 'wasm' or 'js'; detected from the bytes when absent (`\0asm` ⇒ wasm). */
+  kind?: CodeKind;
+  /** JS: the exported function to call (default "execute"). */
+  entry?: string;
 }
 
 interface Job {
   id: number;
+  kind: CodeKind;
+  entry: string | undefined;
   code: Uint8Array;
   options: WorkerRequest['options'];
   resolve: (r: ExecutionResult) => void;
@@ -43,7 +55,7 @@ interface Slot {
   started: number;
 }
 
-const WORKER_URL = workerEntry();
+const WASM_WORKER = workerEntry(import.meta.url, './pool-worker', 'pool-worker');
 
 export class WasmPool {
   private readonly slots: Slot[] = [];
@@ -52,12 +64,14 @@ export class WasmPool {
   private disposed = false;
   private readonly cacheDir: string | null;
   private readonly stackSizeMb: number;
+  private readonly workerUrl: URL;
 
   private constructor(options: PoolOptions) {
     const size = options.size ?? Math.min(8, Math.max(1, availableParallelism()));
     if (!Number.isInteger(size) || size < 1 || size > 64) throw new OutlayerError('usage', `pool size must be an integer from 1 to 64, got ${size}`);
     this.cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
     this.stackSizeMb = options.stackSizeMb ?? 4;
+    this.workerUrl = options.worker ?? WASM_WORKER;
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -77,24 +91,31 @@ export class WasmPool {
     return this.slots.length;
   }
 
-  /** Runs a WASI command. Guest failures resolve as results; bad options reject with `usage`. */
-  run(code: Uint8Array, options: RunOptions = {}): Promise<ExecutionResult> {
+  /**
+   * Runs a WASI command (or, in a JS pool, a JS module given as bytes or source text).
+   * Guest failures resolve as results; bad options reject with `usage`.
+   */
+  run(code: Uint8Array | string, options: JobOptions = {}): Promise<ExecutionResult> {
     if (this.disposed) return Promise.reject(new OutlayerError('pool_disposed', 'the pool has been disposed'));
-    if (!(code instanceof Uint8Array)) return Promise.reject(new OutlayerError('usage', 'code must be a Uint8Array'));
+    const bytes = typeof code === 'string' ? new TextEncoder().encode(code) : code;
+    if (!(bytes instanceof Uint8Array)) return Promise.reject(new OutlayerError('usage', 'code must be a Uint8Array or a string'));
+    const { kind = detectKind(bytes), entry, ...runOptions } = options;
     let normalized;
     try {
-      normalized = toWire(normalizeOptions(options));
+      if (kind !== 'wasm' && kind !== 'js') throw new OutlayerError('usage', `kind must be "wasm" or "js", got ${JSON.stringify(kind)}`);
+      if (entry !== undefined && (typeof entry !== 'string' || kind !== 'js')) throw new OutlayerError('usage', 'entry is a string and applies to JS only');
+      normalized = toWire(normalizeOptions(runOptions));
     } catch (e) {
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, code, options: normalized, resolve, reject });
+      this.queue.push({ id: this.nextId++, kind, entry, code: bytes, options: normalized, resolve, reject });
       this.dispatch();
     });
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, {
+    const worker = new Worker(this.workerUrl, {
       workerData: { cacheDir: this.cacheDir },
       resourceLimits: { stackSizeMb: this.stackSizeMb },
     });
@@ -178,7 +199,7 @@ export class WasmPool {
         const elapsed = performance.now() - slot.started;
         this.replace(slot, (j) => j.resolve(failure('timeout', `wall-clock limit of ${j.options.timeoutMs} ms reached`, elapsed)));
       }, job.options.timeoutMs);
-      const msg: WorkerRequest = { id: job.id, code: job.code, options: job.options };
+      const msg: WorkerRequest = { id: job.id, kind: job.kind, entry: job.entry, code: job.code, options: job.options };
       slot.worker.postMessage(msg);
     }
   }

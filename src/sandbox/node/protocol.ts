@@ -7,10 +7,20 @@ import { decodeTree, encodeTree, type EncodedTree } from '../wasi/tree-codec.js'
 /** Options as they cross to a thread: preopened trees as plain data. */
 export type WireOptions = Omit<NormalizedOptions, 'preopens'> & { preopens: { guestPath: string; tree: EncodedTree }[] };
 
+export type CodeKind = 'wasm' | 'js';
+
 export interface WorkerRequest {
   id: number;
+  kind: CodeKind;
   code: Uint8Array;
   options: WireOptions;
+  /** JS only: the exported function to call. */
+  entry?: string;
+}
+
+/** `\0asm` bytes are WebAssembly; anything else is treated as JS source. */
+export function detectKind(code: Uint8Array): CodeKind {
+  return code.length >= 4 && code[0] === 0 && code[1] === 0x61 && code[2] === 0x73 && code[3] === 0x6d ? 'wasm' : 'js';
 }
 
 export function toWire(options: NormalizedOptions): WireOptions {

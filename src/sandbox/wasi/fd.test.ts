@@ -99,6 +99,19 @@ describe('wasi fds: table', () => {
     assert.equal(s.call('fd_prestat_get', ROOT, s.alloc(8)), Errno.BADF);
   });
 
+  it('refuses to renumber onto a number that is not open, leaving both untouched', async () => {
+    const s = await sandbox();
+    const a = ok(s.open(ROOT, 'a.txt'));
+    assert.equal(s.call('fd_renumber', a, 40), Errno.BADF, 'a free target number is EBADF');
+    assert.deepEqual(s.read(a, 10), [0, 'aaaa'], 'the source stays open');
+    assert.equal(s.fdstat(40)[0], Errno.BADF, 'and nothing appeared at the target');
+    const b = ok(s.open(ROOT, 'big.bin'));
+    assert.equal(s.call('fd_close', b), 0);
+    assert.equal(s.call('fd_renumber', a, b), Errno.BADF, 'a just-closed target is EBADF too');
+    assert.equal(s.call('fd_renumber', a, a), 0, 'renumbering onto itself is a no-op');
+    assert.equal(s.fdstat(a)[0], 0);
+  });
+
   it('answers socket calls with ENOTSOCK or EBADF', async () => {
     const s = await sandbox();
     const p = s.alloc(16);

@@ -70,13 +70,17 @@ export class FdTable {
     if (n < this.lowestFree) this.lowestFree = n;
   }
 
-  /** Moves `from` to number `to`, closing whatever `to` held (wasmtime: `to` need not be open). */
+  /**
+   * Moves `from` to number `to`, closing what `to` held. Both must be open (EBADF otherwise), as in
+   * wasmtime and wasi-testsuite's `renumber`: preview1 has no dup2-style "claim a free number".
+   */
   renumber(from: number, to: number): void {
     const f = from >>> 0;
     const t = to >>> 0;
     const entry = this.get(f);
+    this.get(t);
     if (f === t) return;
-    if (this.open.has(t)) this.close(t);
+    this.close(t);
     this.open.delete(f);
     this.open.set(t, entry);
     if (f < this.lowestFree) this.lowestFree = f;

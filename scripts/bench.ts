@@ -1,0 +1,21 @@
+/**
+ * `npm run bench -- <area> [options]`: runs one benchmark area. Each area is one file under
+ * scripts/bench/ exporting `run(args)`; add new areas to AREAS. See docs/benchmarks.md.
+ */
+const AREAS: Record<string, { about: string; load: () => Promise<{ run(args: readonly string[]): Promise<void> }> }> = {
+  sandbox: { about: 'L1: fuel-metering overhead, QuickJS under the meter, pool latency, instrumentation', load: () => import('./bench/sandbox.js') },
+};
+
+function usage(): string {
+  const lines = Object.entries(AREAS).map(([name, a]) => `  ${name.padEnd(10)} ${a.about}`);
+  return `usage: npm run bench -- <area> [--quick]\nareas:\n${lines.join('\n')}`;
+}
+
+const [area, ...rest] = process.argv.slice(2);
+const entry = area === undefined ? undefined : AREAS[area];
+if (!entry) {
+  if (area !== undefined) console.error(`unknown benchmark area ${JSON.stringify(area)}`);
+  console.error(usage());
+  process.exit(2);
+}
+await (await entry.load()).run(rest);

@@ -1,0 +1,226 @@
+/**
+ * The L3/L4 conformance suite: JS guests that every implementation must run with the same
+ * output and fuel (in-thread runtime, Node pool, and later the browser bundle). Environment-
+ * neutral: plain Errors, sources inline.
+ */
+import type { ExecutionResult } from '../../sandbox/result.js';
+import type { RunOptions } from '../../sandbox/options.js';
+
+export type RunJs = (source: string, options?: RunOptions & { entry?: string }) => Promise<ExecutionResult>;
+
+export interface JsCase {
+  name: string;
+  run(run: RunJs): Promise<void>;
+}
+
+function expect(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+function equal<T>(actual: T, expected: T, what: string): void {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+function ok(r: ExecutionResult, what: string): void {
+  if (r.status !== 'ok') throw new Error(`${what}: expected ok, got ${JSON.stringify(r.error)} logs=${JSON.stringify(r.logs.slice(0, 5))}`);
+}
+function failed(r: ExecutionResult, kind: string, what: string): void {
+  equal(r.status, 'error', `${what} status`);
+  equal(r.error?.kind, kind, `${what} kind (${r.error?.message})`);
+}
+
+export const JS_CASES: JsCase[] = [
+  {
+    name: 'returns JSON.stringify of the entry value; input is parsed JSON or the raw string',
+    async run(run) {
+      const src = 'export function execute(input) { return { type: typeof input, input }; }';
+      equal((await run(src, { input: '{"a":[1,2]}' })).output, '{"type":"object","input":{"a":[1,2]}}', 'JSON input');
+      equal((await run(src, { input: 'plain text' })).output, '{"type":"string","input":"plain text"}', 'string input');
+      const alt = await run('export function other() { return 7 }', { entry: 'other' });
+      ok(alt, 'other entry');
+      equal(alt.output, '7', 'other entry output');
+      equal((await run('export async function execute() { await null; return [1] }')).output, '[1]', 'async entry');
+    },
+  },
+  {
+    name: '100 replays: identical output and fuel',
+    async run(run) {
+      const src = `export function execute(n) {
+        const m = new Map(); for (let i = 0; i < n; i++) m.set('k' + i, i * i);
+        return { sum: [...m.values()].reduce((a, b) => a + b, 0), r: Math.random(), t: Date.now(), s: JSON.stringify([...m.keys()].slice(0, 3)) };
+      }`;
+      const first = await run(src, { input: '500', seed: 's', blockTimestampNs: 5_000_000n });
+      ok(first, 'first');
+      for (let i = 0; i < 99; i++) {
+        const r = await run(src, { input: '500', seed: 's', blockTimestampNs: 5_000_000n });
+        equal(r.output, first.output, `replay ${i} output`);
+        equal(r.fuel_used, first.fuel_used, `replay ${i} fuel`);
+      }
+    },
+  },
+  {
+    name: 'Date and Math.random are deterministic per seed and differ across seeds',
+    async run(run) {
+      const src = 'export function execute() { return [Date.now(), new Date().getTime(), Math.random(), Math.random()] }';
+      const a = await run(src, { seed: 'one', blockTimestampNs: 1_700_000_000_123_000_000n });
+      const b = await run(src, { seed: 'one', blockTimestampNs: 1_700_000_000_123_000_000n });
+      const c = await run(src, { seed: 'two', blockTimestampNs: 1_700_000_000_123_000_000n });
+      ok(a, 'a');
+      equal(b.output, a.output, 'same seed');
+      const [now, date, r1, r2] = JSON.parse(a.output) as number[];
+      equal(now, 1_700_000_000_123, 'Date.now is the block timestamp');
+      equal(date, 1_700_000_000_123, 'new Date() is the block timestamp');
+      expect(r1 !== r2 && r1! >= 0 && r1! < 1, 'Math.random gives a sequence in [0,1)');
+      expect(c.output !== a.output, 'another seed, other numbers');
+    },
+  },
+  {
+    name: 'infinite loop: out_of_fuel at the budget, and the host keeps serving',
+    async run(run) {
+      const r = await run('export function execute() { for (;;) {} }', { maxInstructions: 20_000_000 });
+      failed(r, 'out_of_fuel', 'loop');
+      equal(r.fuel_used, 20_000_000, 'fuel_used');
+      ok(await run('export function execute() { return 1 }'), 'after out_of_fuel');
+    },
+  },
+  {
+    name: 'a heavy native built-in (a big sort) is metered and stopped',
+    async run(run) {
+      const src = 'export function execute(n) { const a = []; for (let i = 0; i < n; i++) a.push((i * 7919) % 100003); a.sort((x, y) => x - y); return a.length; }';
+      const small = await run(src, { input: '1000' });
+      ok(small, 'small sort');
+      const big = await run(src, { input: '2000000', maxInstructions: 50_000_000 });
+      failed(big, 'out_of_fuel', 'big sort');
+    },
+  },
+  {
+    name: 'allocation bomb: out_of_memory',
+    async run(run) {
+      const r = await run('export function execute() { const a = []; for (;;) a.push(new Array(100000).fill(1)); }', { maxMemoryMb: 32, maxInstructions: 50_000_000_000n });
+      failed(r, 'out_of_memory', 'bomb');
+      ok(await run('export function execute() { return 1 }', { maxMemoryMb: 32 }), 'after the bomb');
+    },
+  },
+  {
+    name: 'recursion: stack_overflow with identical fuel',
+    async run(run) {
+      const src = 'function f(n) { return f(n + 1) + 1 } export function execute() { return f(0) }';
+      const a = await run(src);
+      const b = await run(src);
+      failed(a, 'stack_overflow', 'recursion');
+      equal(b.fuel_used, a.fuel_used, 'same fuel');
+    },
+  },
+  {
+    name: 'async ordering is deterministic',
+    async run(run) {
+      const src = `export async function execute() {
+        const log = [];
+        const p = Promise.resolve().then(() => log.push('then1')).then(() => log.push('then2'));
+        (async () => { log.push('async-start'); await null; log.push('async-after-await'); })();
+        globalThis.queueMicrotask?.(() => log.push('microtask'));
+        log.push('sync');
+        await p; await Promise.all([1, 2].map(async (x) => log.push('all' + x)));
+        return log;
+      }`;
+      const a = await run(src);
+      ok(a, 'async');
+      for (let i = 0; i < 3; i++) equal((await run(src)).output, a.output, 'order');
+    },
+  },
+  {
+    name: 'a guest exception: js_exception Name: message, and the host keeps serving',
+    async run(run) {
+      const r = await run('export function execute() { throw new RangeError("bad range") }');
+      failed(r, 'js_exception', 'throw');
+      equal(r.error!.message, 'RangeError: bad range', 'message');
+      const rej = await run('export async function execute() { await null; throw new Error("later") }');
+      equal(rej.error?.message, 'Error: later', 'rejected promise');
+      ok(await run('export function execute() { return 1 }'), 'after');
+    },
+  },
+  {
+    name: 'a source that does not parse: invalid_module with the line number',
+    async run(run) {
+      const r = await run('export function execute() {\n  return 1 +;\n}');
+      failed(r, 'invalid_module', 'syntax');
+      expect(/line 2/.test(r.error!.message), `message names line 2: ${r.error!.message}`);
+      failed(await run('export const x = 1'), 'invalid_module', 'no execute export');
+    },
+  },
+  {
+    name: 'output and log caps: output_limit',
+    async run(run) {
+      failed(await run('export function execute() { return "x".repeat(5000) }', { maxOutputBytes: 1000 }), 'output_limit', 'output');
+      const logs = await run('export function execute() { for (let i = 0; ; i++) { try { console.log("line " + i) } catch {} } }', { maxOutputBytes: 1000 });
+      failed(logs, 'output_limit', 'logs');
+    },
+  },
+  {
+    name: 'the near API: storage, context, hashes, logs, return, promises, panic',
+    async run(run) {
+      const src = `export function execute() {
+        const had = near.storageWrite('k', 'v1');
+        near.storageWrite(new Uint8Array([1, 2]), new Uint8Array([3, 4]));
+        near.log('hello', 42);
+        console.log('from console');
+        const h = near.sha256('abc');
+        const k = near.keccak256('');
+        const p = near.promiseCreate('other.near', 'method', '{}', 0n, 5000000000000n);
+        near.promiseThen(p, 'me.near', 'callback', '', 0, 1);
+        return {
+          had, read: near.storageRead('k'), bytes: Array.from(near.storageReadBytes(new Uint8Array([1, 2]))),
+          has: near.storageHasKey('k'), removed: near.storageRemove('k'), gone: near.storageRead('k'),
+          me: near.currentAccountId(), height: String(near.blockHeight()), ts: String(near.blockTimestamp()),
+          sha: Array.from(h.slice(0, 4)), keccak: Array.from(k.slice(0, 4)), seed: near.randomSeed().length, p: String(p),
+        };
+      }`;
+      const r = await run(src, { blockTimestampNs: 77n });
+      ok(r, 'near');
+      const o = JSON.parse(r.output);
+      equal(o.had, false, 'storageWrite of a new key');
+      equal(o.read, 'v1', 'storageRead');
+      equal(o.bytes.join(','), '3,4', 'bytes keys and values');
+      equal(o.has && o.removed && o.gone === null, true, 'has/remove');
+      equal(o.ts, '77', 'blockTimestamp');
+      equal(o.sha.join(','), '186,120,22,191', 'sha256("abc")');
+      equal(o.keccak.join(','), '197,210,70,1', 'keccak256("")');
+      equal(o.seed, 32, 'randomSeed length');
+      equal(r.logs.join('|'), 'hello 42|from console', 'logs');
+      const panic = await run('export function execute() { try { near.panic("stop") } catch (e) {} return "escaped" }');
+      failed(panic, 'js_exception', 'panic');
+      equal(panic.error!.message, 'Panic: stop', 'panic message');
+    },
+  },
+];
+
+JS_CASES.push({
+  name: 'FrozenRealm: a plugin runs in its own realm and cannot reach the caller',
+  async run(run) {
+    const plugin = `
+      function calculateSwap(p) { return { out: p.amount * p.price, seenNear: typeof near, seenStorage: typeof storage }; }
+      function tamper(obj) { obj.stolen = true; try { Array.prototype.push = null } catch (e) {} return typeof FrozenRealm; }
+      function usePrice(sym) { return getPrice(sym) * 2; }
+      function loop() { for (;;) {} }`;
+    const caller = `export function execute() {
+      const state = { balance: 10 };
+      const realm = new FrozenRealm({ globals: { getPrice: (sym) => (sym === 'NEAR' ? 3 : 0) } });
+      realm.evaluate(${JSON.stringify(plugin)});
+      const swap = realm.call('calculateSwap', { amount: 5, price: 2 });
+      const tampered = realm.call('tamper', state);
+      const price = realm.call('usePrice', 'NEAR');
+      let error = null;
+      try { realm.call('nope') } catch (e) { error = String(e.message) }
+      return { swap, tampered, stateAfter: state, price, error, arrayPushOk: typeof [].push };
+    }`;
+    const r = await run(caller);
+    ok(r, 'frozen realm');
+    const o = JSON.parse(r.output);
+    equal(JSON.stringify(o.swap), '{"out":10,"seenNear":"undefined","seenStorage":"undefined"}', 'plugin result, no near');
+    equal(o.tampered, 'undefined', 'plugin sees no FrozenRealm');
+    equal(JSON.stringify(o.stateAfter), '{"balance":10}', 'caller object untouched (copied)');
+    equal(o.price, 6, 'caller function passed in');
+    expect(/no function nope/.test(o.error), `missing function error: ${o.error}`);
+    equal(o.arrayPushOk, 'function', 'caller intrinsics untouched');
+    const spin = await run(`export function execute() { const r = new FrozenRealm(); r.evaluate('for(;;){}'); }`, { maxInstructions: 30_000_000 });
+    failed(spin, 'out_of_fuel', 'plugin loop is metered');
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * The guest-side half of the NEAR host API: builds the frozen `near` object from the raw host
+ * primitives (./near-host.ts). It runs inside the realm, so argument checks and conversions
+ * (Uint8Array ↔ ArrayBuffer, u64 strings → BigInt) are metered guest work, and the host
+ * primitives only ever see strings, numbers and ArrayBuffers.
+ */
+export const NEAR_SOURCE = String.raw`(function makeNear(h) {
+  'use strict';
+  const toWire = (v, what) => {
+    if (typeof v === 'string') return v;
+    if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
+    if (v instanceof ArrayBuffer) return v.slice(0);
+    throw new TypeError(what + ' must be a string or a Uint8Array');
+  };
+  const bytes = (ab) => (ab === null ? null : new Uint8Array(ab));
+  const u128 = (v, what) => {
+    if (v === undefined) return '0';
+    if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string') {
+      const b = BigInt(v);
+      if (b < 0n || b >= (1n << 128n)) throw new RangeError(what + ' must fit in an unsigned 128-bit integer');
+      return b.toString();
+    }
+    throw new TypeError(what + ' must be a bigint, number or decimal string');
+  };
+  return {
+    storageRead: (key) => h.storageRead(toWire(key, 'key'), true),
+    storageReadBytes: (key) => bytes(h.storageRead(toWire(key, 'key'), false)),
+    storageWrite: (key, value) => h.storageWrite(toWire(key, 'key'), toWire(value, 'value')),
+    storageRemove: (key) => h.storageRemove(toWire(key, 'key')),
+    storageHasKey: (key) => h.storageHasKey(toWire(key, 'key')),
+    currentAccountId: () => h.context(0),
+    signerAccountId: () => h.context(1),
+    predecessorAccountId: () => h.context(2),
+    blockTimestamp: () => BigInt(h.context(3)),
+    blockHeight: () => BigInt(h.context(4)),
+    attachedDeposit: () => BigInt(h.context(5)),
+    randomSeed: () => bytes(h.randomSeed()),
+    log: (...args) => { h.log(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')); },
+    sha256: (data) => bytes(h.hash(toWire(data, 'data'), 0)),
+    keccak256: (data) => bytes(h.hash(toWire(data, 'data'), 1)),
+    input: () => h.input(),
+    valueReturn: (value) => { h.valueReturn(toWire(value, 'value')); },
+    panic: (message) => { h.panic(message === undefined ? '' : String(message)); throw new Error('near.panic'); },
+    promiseCreate: (accountId, methodName, args, amount, gas) =>
+      BigInt(h.promise(-1, String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
+    promiseThen: (promiseIndex, accountId, methodName, args, amount, gas) =>
+      BigInt(h.promise(Number(promiseIndex), String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
+    promiseReturn: (promiseIndex) => { h.promiseReturn(Number(promiseIndex)); },
+  };
+})`;

@@ -1,0 +1,82 @@
+/**
+ * What one JS execution sees of the host: its NEAR context, storage, input, and what it
+ * leaves behind (logs, return value, promises, an abort). Created per execution by the caller;
+ * the host functions read it through `HostState.current`.
+ */
+import type { ResultErrorKind } from '../../errors.js';
+
+export interface NearContext {
+  currentAccountId: string;
+  signerAccountId: string;
+  predecessorAccountId: string;
+  blockTimestampNs: bigint;
+  blockHeight: bigint;
+  attachedDeposit: bigint;
+  /** 32 bytes. */
+  randomSeed: Uint8Array;
+}
+
+export interface PromiseRecord {
+  /** Index of the promise this one is chained after, or null for promiseCreate. */
+  after: number | null;
+  accountId: string;
+  methodName: string;
+  args: Uint8Array;
+  amount: bigint;
+  gas: bigint;
+}
+
+/** Storage keyed by the key's bytes as a latin1 string (1 char per byte: fast and exact). */
+export type Storage = Map<string, Uint8Array>;
+
+export interface ExecutionState {
+  context: NearContext;
+  storage: Storage;
+  /** The raw input (what near.input() returns). */
+  input: string;
+  logs: string[];
+  logBytes: number;
+  maxLogBytes: number;
+  returned: Uint8Array | null;
+  promises: PromiseRecord[];
+  returnedPromise: number | null;
+  /** Set when the host stops the guest (panic, log cap): the guest is interrupted uncatchably. */
+  abort: { kind: Exclude<ResultErrorKind, 'exit'>; message: string } | null;
+}
+
+export function newExecutionState(init: { context: NearContext; storage?: Storage; input?: string; maxLogBytes: number }): ExecutionState {
+  return {
+    context: init.context,
+    storage: init.storage ?? new Map(),
+    input: init.input ?? '',
+    logs: [],
+    logBytes: 0,
+    maxLogBytes: init.maxLogBytes,
+    returned: null,
+    promises: [],
+    returnedPromise: null,
+    abort: null,
+  };
+}
+
+export function bytesToKey(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+export function keyToBytes(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
+
+export const DEFAULT_CONTEXT: NearContext = {
+  currentAccountId: 'contract.test.near',
+  signerAccountId: 'caller.test.near',
+  predecessorAccountId: 'caller.test.near',
+  blockTimestampNs: 0n,
+  blockHeight: 0n,
+  attachedDeposit: 0n,
+  randomSeed: new Uint8Array(32),
+};

@@ -1,0 +1,90 @@
+/**
+ * Builds the one realm every execution starts from (before the engine's snapshot): host
+ * primitives, L4 lockdown, the frozen `near` global, and the handles `runJs` needs. Host
+ * functions reach the running execution through `RealmHandles.current`.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { QuickJSHandle } from 'quickjs-emscripten-core';
+import { GuestAbort } from '../sandbox/signals.js';
+import type { JsEngine } from './engine/engine.js';
+import { formatConsole, logLine, newNearPrimitives, type HostEnv } from './host/near-host.js';
+import { NEAR_SOURCE } from './host/near-source.js';
+import type { ExecutionState } from './host/state.js';
+import { setupPlugins, type Plugins } from './nested/plugins.js';
+import { MAIN_SOURCE } from './nested/sources.js';
+import { LOCKDOWN_SOURCE } from './realm/lockdown-source.js';
+
+export interface RealmHandles {
+  current: ExecutionState | null;
+  /** control.begin(seedHex, blockTimestampMs). */
+  begin: QuickJSHandle;
+  jsonParse: QuickJSHandle;
+  jsonStringify: QuickJSHandle;
+  /** Nested-realm bookkeeping, reset per execution. */
+  plugins: Plugins;
+  seedHex(seed: string): string;
+}
+
+export function setupRealm(engine: JsEngine): RealmHandles {
+  const ctx = engine.context;
+  const realm = { current: null, plugins: { used: 0, dispatch: null, seedHex: '', timestampMs: 0 } } as unknown as RealmHandles;
+  const env: HostEnv = {
+    context: ctx,
+    state: () => {
+      if (!realm.current) throw new Error('host call outside an execution');
+      return realm.current;
+    },
+    charge: (n) => engine.fuel.charge(n),
+    abort: (kind, message) => {
+      const state = env.state();
+      state.abort ??= { kind, message };
+      throw new GuestAbort(kind, message);
+    },
+  };
+  // A stopped guest gets an uncatchable interrupt at QuickJS's next check.
+  engine.runtime.setInterruptHandler(() => realm.current?.abort != null);
+
+  const log = ctx.newFunction('__host_log', (level, msg) => {
+    logLine(env, formatConsole(ctx.getString(level), ctx.getString(msg)));
+  });
+  ctx.setProp(ctx.global, '__host_log', log);
+  log.dispose();
+
+  // Captured before lockdown: the realm's own JSON, used to move input and output across.
+  const json = engine.evalSetup('JSON', 'outlayer:json');
+  realm.jsonParse = ctx.getProp(json, 'parse');
+  realm.jsonStringify = ctx.getProp(json, 'stringify');
+  json.dispose();
+
+  const control = engine.evalSetup(LOCKDOWN_SOURCE, 'outlayer:lockdown');
+  realm.begin = ctx.getProp(control, 'begin');
+
+  const makeNear = engine.evalSetup(NEAR_SOURCE, 'outlayer:near');
+  const primitives = newNearPrimitives(env);
+  const near = ctx.unwrapResult(ctx.callFunction(makeNear, ctx.undefined, primitives));
+  const defineGlobal = ctx.getProp(control, 'defineGlobal');
+  const define = (global: string, value: QuickJSHandle): void => {
+    const name = ctx.newString(global);
+    ctx.unwrapResult(ctx.callFunction(defineGlobal, control, name, value)).dispose();
+    name.dispose();
+  };
+  define('near', near);
+
+  // Nested realms: plugin contexts built now (so they are in the snapshot), FrozenRealm in the main realm.
+  const { primitive } = setupPlugins(engine, env, realm.plugins, ctx);
+  const frozenH = ctx.newObject();
+  ctx.setProp(frozenH, 'realm', primitive);
+  const makeFrozen = engine.evalSetup(MAIN_SOURCE, 'outlayer:frozen-realm');
+  const frozen = ctx.unwrapResult(ctx.callFunction(makeFrozen, ctx.undefined, frozenH));
+  const frozenClass = ctx.getProp(frozen, 'FrozenRealm');
+  define('FrozenRealm', frozenClass);
+  realm.plugins.dispatch = ctx.getProp(frozen, 'dispatch');
+  for (const h of [primitive, frozenH, makeFrozen, frozen, frozenClass]) h.dispose();
+  const seal = ctx.getProp(control, 'seal');
+  ctx.unwrapResult(ctx.callFunction(seal, control)).dispose();
+  for (const h of [makeNear, primitives, near, defineGlobal, seal, control]) h.dispose();
+
+  realm.seedHex = (seed) => bytesToHex(sha256(new TextEncoder().encode(`outlayer/js-random/v1\0${seed}`)));
+  return realm;
+}

@@ -1,0 +1,95 @@
+/**
+ * The JS runtime of one thread: keeps a ready engine per memory cap, replaces an engine after
+ * a trap, and turns run options into a job. Environment-neutral; Node and browser workers
+ * supply the QuickJS source.
+ *
+ * @example
+ * const js = new JsRuntime({ source: nodeQuickJsSource, preparer: new ModulePreparer() });
+ * const result = await js.run('export function execute(x) { return x * 2 }', normalizeOptions({ input: '21' }));
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { NormalizedOptions } from '../sandbox/options.js';
+import type { ModulePreparer } from '../sandbox/prepare.js';
+import type { ExecutionResult } from '../sandbox/result.js';
+import { JsEngine } from './engine/engine.js';
+import type { QuickJsSource } from './engine/source.js';
+import { DEFAULT_CONTEXT, newExecutionState, type ExecutionState, type NearContext, type Storage } from './host/state.js';
+import { setupRealm, type RealmHandles } from './realm-setup.js';
+import { runJs } from './run.js';
+
+export interface JsRunOptions {
+  /** Exported function to call (default "execute"). */
+  entry?: string;
+  /** NEAR context the guest sees (defaults: test accounts, block height 0). */
+  context?: Partial<NearContext>;
+  /** Contract storage before the run (not modified: the result's `state.storage` holds it after). */
+  storage?: Storage;
+}
+
+export interface JsResult extends ExecutionResult {
+  state: ExecutionState;
+}
+
+interface Ready {
+  engine: JsEngine;
+  realm: RealmHandles;
+}
+
+const decoder = new TextDecoder();
+
+export class JsRuntime {
+  private readonly engines = new Map<number, Promise<Ready>>();
+
+  constructor(private readonly deps: { source: QuickJsSource; preparer: ModulePreparer }) {}
+
+  /** Builds (or returns) the engine for a memory cap: call ahead of time to pre-warm. */
+  warm(memoryMb: number): Promise<Ready> {
+    let ready = this.engines.get(memoryMb);
+    if (!ready) {
+      let realm!: RealmHandles;
+      ready = JsEngine.create({ ...this.deps, memoryMb, setup: (e) => (realm = setupRealm(e)) }).then((engine) => ({ engine, realm }));
+      ready.catch(() => this.engines.delete(memoryMb));
+      this.engines.set(memoryMb, ready);
+    }
+    return ready;
+  }
+
+  async run(source: string, options: NormalizedOptions, js: JsRunOptions = {}): Promise<JsResult> {
+    const { engine, realm } = await this.warm(options.maxMemoryMb);
+    const text = decoder.decode(options.input);
+    let inputJson: string | undefined;
+    try {
+      JSON.parse(text);
+      inputJson = text;
+    } catch {
+      inputJson = JSON.stringify(text);
+    }
+    const context: NearContext = {
+      ...DEFAULT_CONTEXT,
+      blockTimestampNs: options.blockTimestampNs,
+      randomSeed: sha256(new TextEncoder().encode(`outlayer/near-random-seed/v1\0${options.seed}`)),
+      ...js.context,
+    };
+    const state = newExecutionState({ context, storage: new Map(js.storage ?? []), input: text, maxLogBytes: options.maxOutputBytes });
+    const result = runJs(engine, realm, {
+      source,
+      entry: js.entry ?? 'execute',
+      inputJson,
+      maxInstructions: options.maxInstructions,
+      maxOutputBytes: options.maxOutputBytes,
+      seed: options.seed,
+      blockTimestampNs: options.blockTimestampNs,
+      state,
+    });
+    if (engine.broken) {
+      this.engines.delete(options.maxMemoryMb);
+      engine.dispose();
+    }
+    return { ...result, state };
+  }
+
+  dispose(): void {
+    for (const ready of this.engines.values()) void ready.then((r) => r.engine.dispose(), () => {});
+    this.engines.clear();
+  }
+}
