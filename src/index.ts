@@ -12,3 +12,7 @@ export { DiskStore, defaultCacheDir } from './sandbox/node/disk-store.js';
 export { loadHostDir } from './sandbox/node/load-dir.js';
 export * from './sandbox/index.js';
 export * from './errors.js';
+export { createPool } from './js/node/pool.js';
+export { JsRuntime, type JsRunOptions, type JsResult } from './js/runtime.js';
+export { nodeQuickJsSource } from './js/node/source.js';
+export { bundleContract } from './js/node/bundle.js';

@@ -48,6 +48,20 @@ function classifyThrown(ctx: QuickJSContext, error: QuickJSHandle, state: Execut
   return { kind: 'js_exception', message: name === 'Uncaught' ? `Uncaught ${message}` : `${name}: ${message}` };
 }
 
+/** A module that could not be loaded at all: a parse error, or an import nobody bundled. */
+function parseFailure(ctx: QuickJSContext, error: QuickJSHandle): Failure | null {
+  const dumped = ctx.dump(error) as { name?: string; message?: string; stack?: string; fileName?: string; lineNumber?: number } | null;
+  if (!dumped || typeof dumped !== 'object') return null;
+  const frames = (dumped.stack ?? '').trim().split('\n');
+  if (dumped.name === 'SyntaxError' && dumped.fileName === 'contract.js' && frames.length === 1 && /^at contract\.js:\d+/.test(frames[0]!)) {
+    return { kind: 'invalid_module', message: `SyntaxError: ${dumped.message} (line ${dumped.lineNumber})` };
+  }
+  if (dumped.name === 'ReferenceError' && /^could not load module/.test(dumped.message ?? '')) {
+    return { kind: 'invalid_module', message: `${dumped.message}: imports must be bundled into the contract (outlayer run does this with esbuild)` };
+  }
+  return null;
+}
+
 export function runJs(engine: JsEngine, realm: RealmHandles, job: JsJob): ExecutionResult {
   const started = performance.now();
   const ctx = engine.context;
@@ -93,16 +107,16 @@ export function runJs(engine: JsEngine, realm: RealmHandles, job: JsJob): Execut
     engine.begin(job.maxInstructions, timestampMs);
     Object.assign(realm.plugins, { used: 0, seedHex, timestampMs });
     unwrap(ctx.callFunction(realm.begin, ctx.undefined, own(ctx.newString(seedHex)), own(ctx.newNumber(timestampMs))));
-    // Parse first: a syntax error is an invalid module, not a guest exception.
-    const compiled = ctx.evalCode(job.source, 'contract.js', { type: 'module', compileOnly: true });
-    if (compiled.error) {
-      own(compiled.error);
-      const { name, message, stack } = describe(ctx, compiled.error);
-      const line = /contract\.js:(\d+)/.exec(stack)?.[1];
-      throw new GuestFailure({ kind: 'invalid_module', message: `${name}: ${message}${line ? ` (line ${line})` : ''}` });
+    // One evaluation: a parse error is told apart from a SyntaxError thrown while the module
+    // runs (JSON.parse, eval) by its single stack frame in contract.js. (quickjs-emscripten's
+    // compile-only module path reads uninitialised memory, so it is not used.)
+    const evaluated = ctx.evalCode(job.source, 'contract.js', { type: 'module' });
+    if (evaluated.error) {
+      own(evaluated.error);
+      const invalid = parseFailure(ctx, evaluated.error);
+      if (invalid) throw new GuestFailure(invalid);
     }
-    own(compiled.value);
-    const ns = settle(unwrap(ctx.evalCode(job.source, 'contract.js', { type: 'module' })), 'module evaluation');
+    const ns = settle(unwrap(evaluated), 'module evaluation');
     const entry = own(ctx.getProp(ns, job.entry));
     if (ctx.typeof(entry) !== 'function') {
       throw new GuestFailure({ kind: 'invalid_module', message: `the module does not export a function named ${JSON.stringify(job.entry)}` });

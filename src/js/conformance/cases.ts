@@ -224,3 +224,40 @@ JS_CASES.push({
     failed(spin, 'out_of_fuel', 'plugin loop is metered');
   },
 });
+
+JS_CASES.push({
+  name: 'the realm is frozen: intrinsics cannot be modified and there are no ambient globals',
+  async run(run) {
+    const src = `export function execute() {
+      const attempts = {
+        'Array.prototype': () => { Array.prototype.push = null },
+        'Object.prototype': () => { Object.prototype.polluted = 1 },
+        'JSON': () => { JSON.parse = null },
+        'Math': () => { Math.random = () => 4 },
+        'Function.prototype': () => { Function.prototype.call = null },
+        'defineProperty': () => Object.defineProperty(Array.prototype, 'x', { value: 1 }),
+        'delete': () => { delete Math.PI },
+        'TypedArray': () => { Object.getPrototypeOf(Uint8Array).prototype.fill = null },
+        'Generator': () => { Object.getPrototypeOf(function* () {}).prototype.next = null },
+        'global near': () => { near.storageRead = null },
+        'new global': () => { globalThis.leak = 1 },
+      };
+      const failed = {};
+      for (const [k, f] of Object.entries(attempts)) { try { f(); failed[k] = false } catch (e) { failed[k] = e instanceof TypeError } }
+      const ambient = ['SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry', 'setTimeout', 'setInterval', 'fetch', 'WebAssembly', 'process', 'require', 'std', 'os', '__host_log']
+        .filter((name) => typeof globalThis[name] !== 'undefined');
+      return { failed, ambient, polluted: ({}).polluted === undefined, harden: typeof harden };
+    }`;
+    const r = await run(src);
+    ok(r, 'frozen realm');
+    const o = JSON.parse(r.output);
+    for (const [k, v] of Object.entries(o.failed)) equal(v, true, `modifying ${k} throws a TypeError`);
+    equal(o.ambient.join(','), '', 'ambient globals present');
+    equal(o.polluted, true, 'Object.prototype unchanged');
+    equal(o.harden, 'function', 'guests get harden');
+    // Nothing leaks between executions: a second run sees a fresh realm.
+    const leak = await run('let n = 0; export function execute() { return ++n + (globalThis.leak ?? 0) }');
+    const again = await run('let n = 0; export function execute() { return ++n + (globalThis.leak ?? 0) }');
+    equal(again.output, leak.output, 'fresh module state per execution');
+  },
+});

@@ -1,13 +1,14 @@
 // The frozen realm, checked from inside QuickJS the way a guest would probe it.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import variant from '@jitl/quickjs-wasmfile-release-sync';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
-import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
+import type { QuickJSContext, QuickJSHandle, QuickJSSyncVariant } from 'quickjs-emscripten-core';
 import { HOST_LOG_GLOBAL, LOCKDOWN_SOURCE } from './lockdown-source.js';
 import { PERMITS } from './permits.js';
 
-const QuickJS = await newQuickJSWASMModuleFromVariant(variant);
+// The package's types describe its CommonJS shape; under NodeNext the default import is the variant.
+const QuickJS = await newQuickJSWASMModuleFromVariant(releaseSync as unknown as QuickJSSyncVariant);
 
 /** Every context a test creates, so the last test can check none is left alive. */
 const live = new Set<Realm>();
@@ -303,7 +304,10 @@ describe('intrinsics', () => {
           queue.push([path + '.[[Prototype]]', Object.getPrototypeOf(obj)]);
           for (const key of Reflect.ownKeys(obj)) {
             const d = Object.getOwnPropertyDescriptor(obj, key);
-            for (const v of [d.value, d.get, d.set]) {
+            let got;
+            // What a getter returns counts too (lockdown turns some data properties into accessors).
+            if (d.get) try { got = d.get.call(obj); } catch {}
+            for (const v of [d.value, d.get, d.set, got]) {
               if ((typeof v === 'object' && v !== null) || typeof v === 'function') queue.push([path + '.' + String(key), v]);
             }
           }

@@ -17,7 +17,7 @@ const { defineProperty, freeze, hasOwn, is: objectIs, keys: objectKeys, preventE
 const arrayIsArray = Array.isArray;
 const numberParseInt = Number.parseInt;
 const numberIsInteger = Number.isInteger;
-const { abs, floor, imul, trunc } = Math;
+const { abs, imul, trunc } = Math;
 const OriginalDate = Date;
 const OriginalSet = Set;
 const OriginalWeakSet = WeakSet;
@@ -56,9 +56,7 @@ const mapGet = uncurryThis(Map.prototype.get);
 const mapSet = uncurryThis(Map.prototype.set);
 const promiseThen = uncurryThis(Promise.prototype.then);
 const functionToString = uncurryThis(Function.prototype.toString);
-const objectToString = uncurryThis(Object.prototype.toString);
 const symbolToString = uncurryThis(Symbol.prototype.toString);
-const symbolDescription = getterOf(Symbol.prototype, 'description');
 const TypedArray = getPrototypeOf(Int8Array);
 /** The name of a typed array's kind, or undefined for anything else (never throws: §23.2.3.38). */
 const typedArrayTag = getterOf(TypedArray.prototype, Symbol.toStringTag);

@@ -16,9 +16,9 @@ function makeHardener() {
     preventExtensions(obj);
     const length = typedArrayLength(obj);
     const keys = ownKeys(obj);
-    for (let i = 0; i < keys.length; i++) {
+    // ownKeys lists the integer-indexed elements first (§10.4.5.7): skip them.
+    for (let i = length; i < keys.length; i++) {
       const key = keys[i];
-      if (typeof key === 'string' && i < length) continue; // integer-indexed elements come first
       const desc = getOwnPropertyDescriptor(obj, key);
       defineProperty(obj, key, hasOwn(desc, 'value') ? { writable: false, configurable: false } : { configurable: false });
     }
@@ -46,6 +46,7 @@ function makeHardener() {
           else {
             enqueue(desc.get);
             enqueue(desc.set);
+            enqueue(overriddenValue(desc.get)); // the value behind a repaired property (overrides.ts)
           }
         }
       }
