@@ -33,7 +33,7 @@ export interface Figure {
   id: string;
   label: string;
   value: number;
-  unit: 'ms' | 'x' | 'fuel' | '';
+  unit: 'ms' | 'µs' | 'x' | 'fuel' | 'B' | '';
   /** Pass when value <= target. */
   target?: number;
   /** Individual samples, for the JSON only. */
@@ -46,6 +46,7 @@ export function met(f: Figure): boolean | null {
 
 function show(value: number, unit: Figure['unit']): string {
   if (unit === 'fuel' || unit === '') return Math.round(value).toLocaleString('en-US');
+  if (unit === 'B') return `${Math.round(value).toLocaleString('en-US')} B`;
   const digits = unit === 'x' ? 3 : value >= 100 ? 1 : value >= 1 ? 2 : 3;
   return `${value.toFixed(digits)}${unit === 'x' ? '×' : ` ${unit}`}`;
 }

@@ -17,13 +17,15 @@ import { LOCKDOWN_SOURCE } from './realm/lockdown-source.js';
 
 export interface RealmHandles {
   current: ExecutionState | null;
-  /** control.begin(seedHex, blockTimestampMs). */
+  /** control.beginWords(blockTimestampMs, w0..w7). */
   begin: QuickJSHandle;
   jsonParse: QuickJSHandle;
   jsonStringify: QuickJSHandle;
   /** Nested-realm bookkeeping, reset per execution. */
   plugins: Plugins;
   seedHex(seed: string): string;
+  /** The 32 seed bytes of `seedHex` as 8 little-endian u32 words. */
+  seedWords(seedHex: string): number[];
 }
 
 export function setupRealm(engine: JsEngine): RealmHandles {
@@ -58,7 +60,7 @@ export function setupRealm(engine: JsEngine): RealmHandles {
   json.dispose();
 
   const control = engine.evalSetup(LOCKDOWN_SOURCE, 'outlayer:lockdown');
-  realm.begin = ctx.getProp(control, 'begin');
+  realm.begin = ctx.getProp(control, 'beginWords');
 
   const makeNear = engine.evalSetup(NEAR_SOURCE, 'outlayer:near');
   const primitives = newNearPrimitives(env);
@@ -85,6 +87,10 @@ export function setupRealm(engine: JsEngine): RealmHandles {
   ctx.unwrapResult(ctx.callFunction(seal, control)).dispose();
   for (const h of [makeNear, primitives, near, defineGlobal, seal, control]) h.dispose();
 
+  realm.seedWords = (hex) => Array.from({ length: 8 }, (_, i) => {
+    const b = (k: number): number => parseInt(hex.slice(2 * (4 * i + k), 2 * (4 * i + k) + 2), 16);
+    return (b(0) | (b(1) << 8) | (b(2) << 16) | (b(3) << 24)) >>> 0;
+  });
   realm.seedHex = (seed) => bytesToHex(sha256(new TextEncoder().encode(`outlayer/js-random/v1\0${seed}`)));
   return realm;
 }

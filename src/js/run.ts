@@ -62,6 +62,24 @@ function parseFailure(ctx: QuickJSContext, error: QuickJSHandle): Failure | null
   return null;
 }
 
+/**
+ * The realm start: restores the snapshot, loads the budget, and reseeds the realm's clock and
+ * PRNG (`control.beginWords`). After it the realm is ready for the guest's first instruction.
+ */
+export function beginExecution(engine: JsEngine, realm: RealmHandles, job: Pick<JsJob, 'maxInstructions' | 'seed' | 'blockTimestampNs'>): { error?: QuickJSHandle } {
+  const ctx = engine.context;
+  const timestampMs = Number(job.blockTimestampNs / 1_000_000n);
+  const seedHex = realm.seedHex(job.seed);
+  engine.begin(job.maxInstructions, timestampMs);
+  Object.assign(realm.plugins, { used: 0, seedHex, timestampMs });
+  const args = [ctx.newNumber(timestampMs), ...realm.seedWords(seedHex).map((w) => ctx.newNumber(w))];
+  const r = ctx.callFunction(realm.begin, ctx.undefined, ...args);
+  for (const h of args) h.dispose();
+  if (r.error) return { error: r.error };
+  r.value.dispose();
+  return {};
+}
+
 export function runJs(engine: JsEngine, realm: RealmHandles, job: JsJob): ExecutionResult {
   const started = performance.now();
   const ctx = engine.context;
@@ -102,11 +120,11 @@ export function runJs(engine: JsEngine, realm: RealmHandles, job: JsJob): Execut
   };
 
   try {
-    const timestampMs = Number(job.blockTimestampNs / 1_000_000n);
-    const seedHex = realm.seedHex(job.seed);
-    engine.begin(job.maxInstructions, timestampMs);
-    Object.assign(realm.plugins, { used: 0, seedHex, timestampMs });
-    unwrap(ctx.callFunction(realm.begin, ctx.undefined, own(ctx.newString(seedHex)), own(ctx.newNumber(timestampMs))));
+    const started = beginExecution(engine, realm, job);
+    if (started.error) {
+      own(started.error);
+      throw new GuestFailure(classifyThrown(ctx, started.error, state));
+    }
     // One evaluation: a parse error is told apart from a SyntaxError thrown while the module
     // runs (JSON.parse, eval) by its single stack frame in contract.js. (quickjs-emscripten's
     // compile-only module path reads uninitialised memory, so it is not used.)

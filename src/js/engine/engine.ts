@@ -137,13 +137,14 @@ export class JsEngine {
     return r.value;
   }
 
+  /**
+   * Retires the engine. QuickJS's own teardown is not run: the whole wasm instance and its
+   * memory are dropped to the garbage collector, which frees everything at once (and a heap
+   * stopped half-way by a trap could not be torn down cleanly anyway).
+   */
   dispose(): void {
     this.broken = true;
-    try {
-      this.context.dispose();
-      this.runtime.dispose();
-    } catch {
-      // A trapped instance may not free cleanly; it is dropped either way.
-    }
+    this.snapshot = null;
   }
+
 }

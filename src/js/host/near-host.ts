@@ -25,6 +25,22 @@ export interface HostEnv {
   abort(kind: 'js_exception' | 'output_limit', message: string): never;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Reads a string-or-ArrayBuffer storage key as the latin1 map key of its bytes
+ * (see state.ts). An ASCII string already is that key, so the common case skips encoding.
+ */
+function storageKey(env: HostEnv, h: QuickJSHandle | undefined): { id: string; size: number } {
+  const ctx = env.context;
+  if (h && ctx.typeof(h) === 'string') {
+    const s = ctx.getString(h);
+    if (ASCII.test(s)) return { id: s, size: s.length };
+  }
+  const bytes = wireBytes(env, h);
+  return { id: bytesToKey(bytes), size: bytes.length };
+}
+
 /** Reads a string-or-ArrayBuffer argument as bytes. */
 function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
   const ctx = env.context;
@@ -49,31 +65,30 @@ const CONTEXT_FIELDS = ['currentAccountId', 'signerAccountId', 'predecessorAccou
 const PRIMITIVES: Record<string, HostFn> = {
   storageRead(env, [k, asString]) {
     const ctx = env.context;
-    const key = wireBytes(env, k);
-    const value = env.state().storage.get(bytesToKey(key));
-    env.charge(HOST_BYTE_FUEL * (key.length + (value?.length ?? 0)));
+    const key = storageKey(env, k);
+    const value = env.state().storage.get(key.id);
+    env.charge(HOST_BYTE_FUEL * (key.size + (value?.length ?? 0)));
     if (value === undefined) return ctx.null;
-    return asString && ctx.dump(asString) ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
+    return ctx.getNumber(asString!) === 1 ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
   },
   storageWrite(env, [k, v]) {
-    const key = wireBytes(env, k);
+    const key = storageKey(env, k);
     const value = wireBytes(env, v);
-    env.charge(HOST_BYTE_FUEL * (key.length + value.length));
+    env.charge(HOST_BYTE_FUEL * (key.size + value.length));
     const storage = env.state().storage;
-    const id = bytesToKey(key);
-    const existed = storage.has(id);
-    storage.set(id, value);
+    const existed = storage.has(key.id);
+    storage.set(key.id, value);
     return existed ? env.context.true : env.context.false;
   },
   storageRemove(env, [k]) {
-    const key = wireBytes(env, k);
-    env.charge(HOST_BYTE_FUEL * key.length);
-    return env.state().storage.delete(bytesToKey(key)) ? env.context.true : env.context.false;
+    const key = storageKey(env, k);
+    env.charge(HOST_BYTE_FUEL * key.size);
+    return env.state().storage.delete(key.id) ? env.context.true : env.context.false;
   },
   storageHasKey(env, [k]) {
-    const key = wireBytes(env, k);
-    env.charge(HOST_BYTE_FUEL * key.length);
-    return env.state().storage.has(bytesToKey(key)) ? env.context.true : env.context.false;
+    const key = storageKey(env, k);
+    env.charge(HOST_BYTE_FUEL * key.size);
+    return env.state().storage.has(key.id) ? env.context.true : env.context.false;
   },
   context(env, [which]) {
     const field = CONTEXT_FIELDS[env.context.getNumber(which!)];

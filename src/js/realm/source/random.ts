@@ -34,6 +34,10 @@ function makeRandom() {
     for (let i = 0; i < 8; i++) {
       w[i] = bytes[4 * i] | (bytes[4 * i + 1] << 8) | (bytes[4 * i + 2] << 16) | (bytes[4 * i + 3] << 24);
     }
+    seedWords(w);
+  };
+  /** The same seed as 8 little-endian u32 words (what the host passes: no parsing in metered code). */
+  const seedWords = (w) => {
     s0 = mix(w[0] ^ mix(w[4] ^ 0x9e3779b9));
     s1 = mix(w[1] ^ mix(w[5] ^ 0x3c6ef372));
     s2 = mix(w[2] ^ mix(w[6] ^ 0xdaa66d2b));
@@ -82,6 +86,6 @@ function makeRandom() {
   };
   defineProperty(crypto, Symbol.toStringTag, { value: 'Crypto', writable: false, enumerable: false, configurable: true });
 
-  return { seed, random, crypto };
+  return { seed, seedWords, random, crypto };
 }
 `;
