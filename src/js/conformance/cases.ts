@@ -5,26 +5,13 @@
  */
 import type { ExecutionResult } from '../../sandbox/result.js';
 import type { RunOptions } from '../../sandbox/options.js';
+import { equal, expect, failed, ok } from '../../sandbox/conformance/expect.js';
 
 export type RunJs = (source: string, options?: RunOptions & { entry?: string }) => Promise<ExecutionResult>;
 
 export interface JsCase {
   name: string;
   run(run: RunJs): Promise<void>;
-}
-
-function expect(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new Error(message);
-}
-function equal<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-function ok(r: ExecutionResult, what: string): void {
-  if (r.status !== 'ok') throw new Error(`${what}: expected ok, got ${JSON.stringify(r.error)} logs=${JSON.stringify(r.logs.slice(0, 5))}`);
-}
-function failed(r: ExecutionResult, kind: string, what: string): void {
-  equal(r.status, 'error', `${what} status`);
-  equal(r.error?.kind, kind, `${what} kind (${r.error?.message})`);
 }
 
 export const JS_CASES: JsCase[] = [

@@ -71,6 +71,15 @@ const PRIMITIVES: Record<string, HostFn> = {
     if (value === undefined) return ctx.null;
     return ctx.getNumber(asString!) === 1 ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
   },
+  /** The hot path: a string key read as a string (no type probe, no byte conversion for ASCII). */
+  storageReadText(env, [k]) {
+    const ctx = env.context;
+    const text = ctx.getString(k!);
+    const id = ASCII.test(text) ? text : bytesToKey(encoder.encode(text));
+    const value = env.state().storage.get(id);
+    env.charge(HOST_BYTE_FUEL * (id.length + (value?.length ?? 0)));
+    return value === undefined ? ctx.null : ctx.newString(decoder.decode(value));
+  },
   storageWrite(env, [k, v]) {
     const key = storageKey(env, k);
     const value = wireBytes(env, v);

@@ -23,7 +23,7 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
     throw new TypeError(what + ' must be a bigint, number or decimal string');
   };
   return {
-    storageRead: (key) => h.storageRead(toWire(key, 'key'), 1),
+    storageRead: (key) => (typeof key === 'string' ? h.storageReadText(key) : h.storageRead(toWire(key, 'key'), 1)),
     storageReadBytes: (key) => bytes(h.storageRead(toWire(key, 'key'), 0)),
     storageWrite: (key, value) => h.storageWrite(toWire(key, 'key'), toWire(value, 'value')),
     storageRemove: (key) => h.storageRemove(toWire(key, 'key')),

@@ -44,15 +44,7 @@ class Realm {
     const fn = this.ctx.getProp(this.control, method);
     const handles = args.map((a) => this.toHandle(a));
     try {
-      const result = this.ctx.callFunction(fn, this.control, ...handles);
-      if (result.error) {
-        const error = this.ctx.dump(result.error) as { name: string; message: string };
-        result.error.dispose();
-        throw Object.assign(new Error(`${error.name}: ${error.message}`), { guest: error });
-      }
-      const value: unknown = this.ctx.dump(result.value);
-      result.value.dispose();
-      return value;
+      return this.dumpOrThrow(this.ctx.callFunction(fn, this.control, ...handles));
     } finally {
       fn.dispose();
       for (const h of handles) h.dispose();
@@ -66,14 +58,18 @@ class Realm {
 
   /** Evaluates a script and returns its completion value (JSON-dumped), or throws the guest error. */
   run(source: string): unknown {
-    const result = this.ctx.evalCode(source, 'guest-script.js');
+    return this.dumpOrThrow(this.ctx.evalCode(source, 'guest-script.js'));
+  }
+
+  /** The dumped value of a guest call, or the guest's error thrown as a host Error. */
+  private dumpOrThrow(result: { value?: QuickJSHandle; error?: QuickJSHandle }): unknown {
     if (result.error) {
       const error = this.ctx.dump(result.error) as { name: string; message: string };
       result.error.dispose();
       throw Object.assign(new Error(`${error.name}: ${error.message}`), { guest: error });
     }
-    const value: unknown = this.ctx.dump(result.value);
-    result.value.dispose();
+    const value: unknown = this.ctx.dump(result.value!);
+    result.value!.dispose();
     return value;
   }
 

@@ -2,9 +2,10 @@
  * The L1 conformance suite: one list of cases that every implementation of `run` must pass —
  * the in-thread executor, the Node pool, and (with the browser bundle) a Web Worker. Each case
  * names its guest by path under the repository root; the runner supplies the bytes.
- * Cases use plain `Error`s instead of node:assert so the same file runs in a browser.
+ * Cases use plain `Error`s (./expect.ts) so the same file runs in a browser.
  */
 import type { RunOptions } from '../options.js';
+import { equal, expect, failed, ok } from './expect.js';
 import { dir, file } from '../wasi/fs.js';
 import type { ExecutionResult } from '../result.js';
 
@@ -15,23 +16,6 @@ export interface ConformanceCase {
   /** Needs the wall-clock backstop (only pools have one). */
   needsTimeout?: boolean;
   run(run: Run): Promise<void>;
-}
-
-function expect(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new Error(message);
-}
-
-function equal<T>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function ok(r: ExecutionResult, what: string): void {
-  if (r.status !== 'ok') throw new Error(`${what}: expected status ok, got ${JSON.stringify(r.error)} (logs ${JSON.stringify(r.logs.slice(0, 5))})`);
-}
-
-function failed(r: ExecutionResult, kind: string, what: string): void {
-  equal(r.status, 'error', `${what} status`);
-  equal(r.error?.kind, kind, `${what} error kind (${r.error?.message})`);
 }
 
 /** The reference determinism program, computed independently of the guest. */
