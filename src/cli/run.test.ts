@@ -1,7 +1,9 @@
 // The `outlayer run` command: in-process through main(), and once through the built bin.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoPath } from '../testing/repo.js';
 import { main } from './main.js';
@@ -85,6 +87,31 @@ describe('outlayer run', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, /Usage: outlayer/);
     }
+  });
+});
+
+describe('outlayer run file.js', () => {
+  it('runs the JS examples, bundling imports', async () => {
+    const hello = await cli('run', ex('js/hello.js'), '--input', '{"name":"NEAR"}', '--json');
+    assert.equal(hello.code, 0, hello.stderr);
+    assert.equal(JSON.parse(hello.stdout).output, '{"greeting":"Hello, NEAR!"}');
+    const counter = JSON.parse((await cli('run', ex('js/counter.js'), '--input', '{"by":5}', '--json')).stdout);
+    assert.equal(counter.output, '{"count":5}');
+    assert.match(counter.logs[0], /count 0 -> 5/);
+    const plugin = JSON.parse((await cli('run', ex('js/plugin.js'), '--json')).stdout);
+    assert.equal(plugin.status, 'ok');
+    const multi = JSON.parse((await cli('run', ex('js/multi/index.js'), '--input', '{"n":30}', '--json')).stdout);
+    assert.equal(multi.output, '{"n":30,"fib":832040}');
+    const entry = await cli('run', ex('js/hello.js'), '--entry', 'missing', '--json');
+    assert.equal(JSON.parse(entry.stdout).error.kind, 'invalid_module');
+  });
+
+  it('a JS file that does not bundle is invalid_module, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outlayer-cli-'));
+    writeFileSync(join(dir, 'bad.js'), 'export function execute( {\n');
+    const r = await cli('run', join(dir, 'bad.js'), '--json');
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).error.kind, 'invalid_module');
   });
 });
 
