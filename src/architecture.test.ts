@@ -32,6 +32,7 @@ function area(file: string): string {
 const ALLOWED: Record<string, string[]> = {
   sandbox: [],
   js: ['sandbox'],
+  chain: ['sandbox', 'js'],
   testing: ['sandbox'],
   cli: ['sandbox', 'js'],
 };
