@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   js: ['sandbox'],
   chain: ['sandbox', 'js'],
   testing: ['sandbox'],
-  cli: ['sandbox', 'js'],
+  cli: ['sandbox', 'js', 'chain'], // the CLI is the top: `outlayer devnet` starts the chain
 };
 
 it('layers import only the layers below them', () => {

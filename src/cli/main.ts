@@ -2,6 +2,7 @@
  * The `outlayer` command: dispatches to one file per subcommand. Every command has --help;
  * usage errors print the command's help to stderr and exit with status 2.
  */
+import { devnetCommand } from './devnet.js';
 import { runCommand, type CliIO } from './run.js';
 import { UsageError } from './usage.js';
 
@@ -9,12 +10,14 @@ export const MAIN_HELP = `Usage: outlayer <command> [options]
 
 Commands:
   run <file.wasm | file.js>   run code in the metered, deterministic sandbox
+  devnet                      run the embedded NEAR devnet with its JSON-RPC on 127.0.0.1
   help [command]              show help for a command
 
 Run 'outlayer <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   run: runCommand,
+  devnet: (argv, io) => devnetCommand(argv, io),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

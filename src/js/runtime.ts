@@ -24,6 +24,14 @@ export interface JsRunOptions {
   context?: Partial<NearContext>;
   /** Contract storage before the run (not modified: the result's `state.storage` holds it after). */
   storage?: Storage;
+  /**
+   * How the input bytes become the entry's argument. 'value' (default): JSON text is parsed,
+   * anything else passed as a string. 'contract' (NEAR contract calls): empty input gives
+   * `undefined`, otherwise as 'value'.
+   */
+  input?: 'value' | 'contract';
+  /** A callback's promise results (`near.promiseResult(i)`): bytes, or null for a failed promise. */
+  promiseResults?: ReadonlyArray<Uint8Array | null>;
 }
 
 export interface JsResult extends ExecutionResult {
@@ -58,11 +66,13 @@ export class JsRuntime {
     const { engine, realm } = await this.warm(options.maxMemoryMb);
     const text = decoder.decode(options.input);
     let inputJson: string | undefined;
-    try {
-      JSON.parse(text);
-      inputJson = text;
-    } catch {
-      inputJson = JSON.stringify(text);
+    if (js.input !== 'contract' || text !== '') {
+      try {
+        JSON.parse(text);
+        inputJson = text;
+      } catch {
+        inputJson = JSON.stringify(text);
+      }
     }
     const context: NearContext = {
       ...DEFAULT_CONTEXT,
@@ -70,7 +80,13 @@ export class JsRuntime {
       randomSeed: sha256(new TextEncoder().encode(`outlayer/near-random-seed/v1\0${options.seed}`)),
       ...js.context,
     };
-    const state = newExecutionState({ context, storage: new Map(js.storage ?? []), input: text, maxLogBytes: options.maxOutputBytes });
+    const state = newExecutionState({
+      context,
+      storage: new Map(js.storage ?? []),
+      input: text,
+      maxLogBytes: options.maxOutputBytes,
+      ...(js.promiseResults ? { promiseResults: js.promiseResults } : {}),
+    });
     const result = runJs(engine, realm, {
       source,
       entry: js.entry ?? 'execute',

@@ -152,6 +152,19 @@ const PRIMITIVES: Record<string, HostFn> = {
     });
     return ctx.newNumber(state.promises.length - 1);
   },
+  promiseResultsCount(env) {
+    return env.context.newNumber(env.state().promiseResults.length);
+  },
+  promiseResult(env, [index, asString]) {
+    const ctx = env.context;
+    const i = ctx.getNumber(index!);
+    const results = env.state().promiseResults;
+    if (!(Number.isInteger(i) && i >= 0 && i < results.length)) throw new RangeError(`no promise result ${i}`);
+    const value = results[i]!;
+    if (value === null) return ctx.null;
+    env.charge(HOST_BYTE_FUEL * value.length);
+    return ctx.getNumber(asString!) === 1 ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
+  },
   promiseReturn(env, [index]) {
     const i = env.context.getNumber(index!);
     const state = env.state();

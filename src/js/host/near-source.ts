@@ -46,5 +46,8 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
     promiseThen: (promiseIndex, accountId, methodName, args, amount, gas) =>
       BigInt(h.promise(Number(promiseIndex), String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
     promiseReturn: (promiseIndex) => { h.promiseReturn(Number(promiseIndex)); },
+    promiseResultsCount: () => h.promiseResultsCount(),
+    promiseResult: (i) => h.promiseResult(Number(i), 1),
+    promiseResultBytes: (i) => bytes(h.promiseResult(Number(i), 0)),
   };
 })`;

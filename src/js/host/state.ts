@@ -40,11 +40,19 @@ export interface ExecutionState {
   returned: Uint8Array | null;
   promises: PromiseRecord[];
   returnedPromise: number | null;
+  /** For a callback: the results of the promises it waits for (bytes, or null when one failed). */
+  promiseResults: ReadonlyArray<Uint8Array | null>;
   /** Set when the host stops the guest (panic, log cap): the guest is interrupted uncatchably. */
   abort: { kind: Exclude<ResultErrorKind, 'exit'>; message: string } | null;
 }
 
-export function newExecutionState(init: { context: NearContext; storage?: Storage; input?: string; maxLogBytes: number }): ExecutionState {
+export function newExecutionState(init: {
+  context: NearContext;
+  storage?: Storage;
+  input?: string;
+  maxLogBytes: number;
+  promiseResults?: ReadonlyArray<Uint8Array | null>;
+}): ExecutionState {
   return {
     context: init.context,
     storage: init.storage ?? new Map(),
@@ -55,6 +63,7 @@ export function newExecutionState(init: { context: NearContext; storage?: Storag
     returned: null,
     promises: [],
     returnedPromise: null,
+    promiseResults: init.promiseResults ?? [],
     abort: null,
   };
 }

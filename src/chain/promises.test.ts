@@ -1,0 +1,214 @@
+// Promises on the devnet (in-process, instant blocks): cross-contract calls run in later blocks,
+// callbacks get the promise results and the predecessor, and yield/resume with its timeout.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import { KeyPair, KeyPairSigner, actions, createTransaction, encodeTransaction } from 'near-api-js';
+import { nodeQuickJsSource } from '../js/node/source.js';
+import { JsRuntime } from '../js/runtime.js';
+import { ModulePreparer } from '../sandbox/prepare.js';
+import { wat } from '../testing/wat.js';
+import { base58Decode, base64Decode } from './codec/encoding.js';
+import { keyPairToString } from './codec/keys.js';
+import { decodeSignedTransaction } from './codec/transaction.js';
+import { Devnet } from './devnet.js';
+import { YIELD_TIMEOUT_BLOCKS } from './runtime/promises.js';
+import type { ExecutionOutcomeWithIdView } from './runtime/types.js';
+import { ENV_SIGNATURES, type EnvFunctionName } from './wasm/abi.js';
+
+const preparer = new ModulePreparer();
+const engines = { preparer, js: new JsRuntime({ source: nodeQuickJsSource, preparer }) };
+after(() => engines.js.dispose());
+
+const TGAS = 10n ** 12n;
+const NEAR = 10n ** 24n;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const COUNTER = readFileSync(new URL('./wasm/testdata/counter.wasm', import.meta.url));
+
+function nearWat(imports: EnvFunctionName[], body: string): string {
+  const decl = imports.map((name) => {
+    const { params, results } = ENV_SIGNATURES[name];
+    return `(import "env" "${name}" (func $${name} (param ${params.join(' ')}) (result ${results.join(' ')})))`;
+  });
+  return `(module\n${decl.join('\n')}\n${body}\n)`;
+}
+
+// Calls counter.test.near's increment, then its own on_done with the result.
+const CALLER = nearWat(
+  ['promise_create', 'promise_then', 'promise_return', 'promise_result', 'value_return', 'predecessor_account_id', 'storage_write'],
+  `(memory 1)
+   (data (i32.const 0) "counter.test.near")
+   (data (i32.const 32) "increment")
+   (data (i32.const 48) "caller.test.near")
+   (data (i32.const 80) "on_done")
+   (data (i32.const 96) "pred")
+   (data (i32.const 128) "failed")
+   (func (export "start")
+     (call $promise_return
+       (call $promise_then
+         (call $promise_create (i64.const 17) (i64.const 0) (i64.const 9) (i64.const 32) (i64.const 0) (i64.const 0) (i64.const 112) (i64.const 10000000000000))
+         (i64.const 16) (i64.const 48) (i64.const 7) (i64.const 80) (i64.const 0) (i64.const 0) (i64.const 112) (i64.const 10000000000000))))
+   (func (export "on_done")
+     (call $predecessor_account_id (i64.const 4))
+     (drop (call $storage_write (i64.const 4) (i64.const 96) (i64.const -1) (i64.const 4) (i64.const 5)))
+     (if (i64.eq (call $promise_result (i64.const 0) (i64.const 3)) (i64.const 1))
+       (then (call $value_return (i64.const -1) (i64.const 3)))
+       (else (call $value_return (i64.const 6) (i64.const 128)))))`,
+);
+
+const YIELDER = nearWat(
+  ['promise_yield_create', 'promise_yield_resume', 'promise_result', 'value_return', 'input', 'storage_write'],
+  `(memory 1)
+   (data (i32.const 0) "on_resume")
+   (data (i32.const 16) "{}")
+   (data (i32.const 32) "hi")
+   (data (i32.const 48) "got")
+   (data (i32.const 64) "failed")
+   (func (export "yield")
+     (drop (call $promise_yield_create (i64.const 9) (i64.const 0) (i64.const 2) (i64.const 16) (i64.const 5000000000000) (i64.const 0) (i64.const 1)))
+     (call $value_return (i64.const -1) (i64.const 1)))
+   (func (export "resume")
+     (call $input (i64.const 0))
+     (i64.store (i32.const 300) (i64.extend_i32_u (call $promise_yield_resume (i64.const -1) (i64.const 0) (i64.const 2) (i64.const 32))))
+     (call $value_return (i64.const 1) (i64.const 300)))
+   (func (export "on_resume")
+     (if (i64.eq (call $promise_result (i64.const 0) (i64.const 3)) (i64.const 1))
+       (then
+         (drop (call $storage_write (i64.const 3) (i64.const 48) (i64.const -1) (i64.const 3) (i64.const 5)))
+         (call $value_return (i64.const -1) (i64.const 3)))
+       (else
+         (drop (call $storage_write (i64.const 3) (i64.const 48) (i64.const 6) (i64.const 64) (i64.const 5)))
+         (call $value_return (i64.const 6) (i64.const 64)))))`,
+);
+
+const JS_A = `
+export function start({ target }) {
+  const p = near.promiseCreate(target, 'set', JSON.stringify({ key: 'x', value: 'from-a' }), 0n, 20000000000000n);
+  const t = near.promiseThen(p, near.currentAccountId(), 'cb', '', 0n, 20000000000000n);
+  near.promiseReturn(t);
+}
+export function cb() {
+  near.storageWrite('cb', near.predecessorAccountId());
+  return ['cb done', near.promiseResultsCount(), near.promiseResult(0)];
+}
+`;
+const JS_B = `
+export function set({ key, value }) { near.storageWrite(key, value + ' via ' + near.predecessorAccountId()); return 'stored'; }
+export function fail() { throw new Error('nope'); }`;
+
+async function setup() {
+  const devnet = Devnet.open({ blockTimeMs: 0, engines });
+  const key = KeyPair.fromString(keyPairToString(devnet.rootKey) as `ed25519:${string}`);
+  const signer = new KeyPairSigner(key);
+  let nonce = 0n;
+  const send = async (receiverId: string, acts: Parameters<typeof createTransaction>[4]) => {
+    const tx = createTransaction('test.near', key.getPublicKey(), receiverId, ++nonce, acts, base58Decode(devnet.latestBlock().hash)!);
+    const { signedTransaction } = await signer.signTransaction(tx);
+    const bytes = encodeTransaction(signedTransaction);
+    const decoded = decodeSignedTransaction(bytes);
+    assert.ok(decoded.ok);
+    const r = await devnet.submit(decoded.value, bytes);
+    assert.ok(r.ok, JSON.stringify(r));
+    const outcomes = devnet.store.outcomesOfTransaction(decoded.value.hash).map((o) => o.body as ExecutionOutcomeWithIdView);
+    return { hash: decoded.value.hash, outcomes };
+  };
+  const deploy = (id: string, code: Uint8Array) => send(id, [actions.createAccount(), actions.transfer(10n * NEAR), actions.deployContract(code)]);
+  return { devnet, send, deploy };
+}
+
+const valueOf = (o: ExecutionOutcomeWithIdView): string => {
+  const s = o.outcome.status;
+  assert.ok('SuccessValue' in s, JSON.stringify(s));
+  const b = base64Decode(s.SuccessValue);
+  assert.ok(b.ok);
+  return new TextDecoder().decode(b.value);
+};
+const data = (devnet: Devnet, id: string, key: string) => {
+  const v = devnet.store.getData(id, utf8(key));
+  return v ? new TextDecoder().decode(v) : null;
+};
+
+describe('devnet promises', () => {
+  it('a WASM cross-contract call runs in later blocks and its callback gets the result', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('counter.test.near', COUNTER);
+    await deploy('caller.test.near', await wat(CALLER));
+    const start = devnet.latestBlock().height;
+    const r = await send('caller.test.near', [actions.functionCall('start', new Uint8Array(0), 100n * TGAS, 0n)]);
+    assert.equal(r.outcomes.length, 4, 'tx, start, increment, on_done');
+    const [, startOutcome, inc, done] = r.outcomes as [ExecutionOutcomeWithIdView, ExecutionOutcomeWithIdView, ExecutionOutcomeWithIdView, ExecutionOutcomeWithIdView];
+    assert.deepEqual(startOutcome.outcome.receipt_ids.length, 2);
+    assert.deepEqual(startOutcome.outcome.status, { SuccessReceiptId: done.id });
+    assert.equal(valueOf(inc), '1');
+    assert.equal(valueOf(done), '1', 'the callback returns the promise result');
+    assert.equal(data(devnet, 'caller.test.near', 'pred'), 'caller.test.near', 'the predecessor of a callback is the caller');
+    const heights = r.outcomes.map((o) => devnet.store.getOutcome(o.id)!.blockHeight - start);
+    assert.deepEqual(heights, [1n, 1n, 2n, 3n]);
+    assert.equal(devnet.isSettled(r.hash), true);
+  });
+
+  it('a JS contract calls another with promiseCreate/promiseThen/promiseReturn', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('a.test.near', utf8(JS_A));
+    await deploy('b.test.near', utf8(JS_B));
+    const r = await send('a.test.near', [actions.functionCall('start', { target: 'b.test.near' }, 100n * TGAS, 0n)]);
+    assert.equal(r.outcomes.length, 4);
+    assert.equal(valueOf(r.outcomes[3]!), '["cb done",1,"\\"stored\\""]', 'the callback reads the promise result');
+    assert.equal(data(devnet, 'b.test.near', 'x'), 'from-a via a.test.near');
+    assert.equal(data(devnet, 'a.test.near', 'cb'), 'a.test.near');
+  });
+
+  it('a JS callback of a failed call reads null', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('a.test.near', utf8(JS_A.replace("'set'", "'fail'")));
+    await deploy('b.test.near', utf8(JS_B));
+    const r = await send('a.test.near', [actions.functionCall('start', { target: 'b.test.near' }, 100n * TGAS, 0n)]);
+    assert.ok('Failure' in r.outcomes[2]!.outcome.status);
+    assert.equal(valueOf(r.outcomes[3]!), '["cb done",1,null]');
+  });
+
+  it('a callback of a failed call gets a failed result', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('counter.test.near', utf8('export function other() {}')); // no `increment`
+    await deploy('caller.test.near', await wat(CALLER));
+    const r = await send('caller.test.near', [actions.functionCall('start', new Uint8Array(0), 100n * TGAS, 0n)]);
+    assert.ok('Failure' in r.outcomes[2]!.outcome.status);
+    assert.equal(valueOf(r.outcomes[3]!), 'failed');
+  });
+
+  it('promise_yield_resume delivers the payload to the yield callback', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('yield.test.near', await wat(YIELDER));
+    const y = await send('yield.test.near', [actions.functionCall('yield', new Uint8Array(0), 100n * TGAS, 0n)]);
+    const dataId = base64Decode((y.outcomes[1]!.outcome.status as { SuccessValue: string }).SuccessValue);
+    assert.ok(dataId.ok && dataId.value.length === 32);
+    assert.equal(devnet.isSettled(y.hash), false, 'the callback waits for the resume');
+    const resume = await send('yield.test.near', [actions.functionCall('resume', dataId.value, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(resume.outcomes[1]!), '\u0001');
+    assert.equal(data(devnet, 'yield.test.near', 'got'), 'hi');
+    assert.equal(devnet.isSettled(y.hash), true);
+    const final = devnet.store.outcomesOfTransaction(y.hash).map((o) => o.body as ExecutionOutcomeWithIdView);
+    assert.equal(valueOf(final[final.length - 1]!), 'hi');
+    const again = await send('yield.test.near', [actions.functionCall('resume', dataId.value, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(again.outcomes[1]!), '\u0000', 'a yield resumes once');
+  });
+
+  it(`a yield that is not resumed times out after ${YIELD_TIMEOUT_BLOCKS} blocks with a failed result`, async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('yield.test.near', await wat(YIELDER));
+    const y = await send('yield.test.near', [actions.functionCall('yield', new Uint8Array(0), 100n * TGAS, 0n)]);
+    const created = devnet.latestBlock().height;
+    for (let i = 1n; i < YIELD_TIMEOUT_BLOCKS; i++) await devnet.produceBlock();
+    assert.equal(data(devnet, 'yield.test.near', 'got'), null);
+    await devnet.produceBlock();
+    assert.equal(devnet.latestBlock().height, created + YIELD_TIMEOUT_BLOCKS);
+    assert.equal(data(devnet, 'yield.test.near', 'got'), 'failed');
+    assert.equal(devnet.isSettled(y.hash), true);
+  });
+});
