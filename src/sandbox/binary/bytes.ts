@@ -145,8 +145,15 @@ export class Writer {
     }
   }
 
+  /** Signed LEB128 of a 32-bit value (in number arithmetic: the meter writes many of these). */
   s32(value: number): this {
-    return this.s64(BigInt(value | 0));
+    let v = value | 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return this.u8(b);
+      this.u8(b | 0x80);
+    }
   }
 
   name(text: string): this {
@@ -159,7 +166,34 @@ export class Writer {
     return this.u32(payload.length).bytes(payload);
   }
 
+  /** The bytes written so far, without copying (valid until the next write or `clear()`). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
   finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.length);
   }
+}
+
+/** Unsigned LEB128 at `pos`, for immediates a `Reader` has already checked (no bounds tests). */
+export function u32At(bytes: Uint8Array, pos: number): number {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[pos++]!;
+    result += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return result;
+    shift += 7;
+  }
+}
+
+/** Position just after the LEB128 at `pos`. */
+export function afterLeb(bytes: Uint8Array, pos: number): number {
+  while (bytes[pos++]! & 0x80);
+  return pos;
 }

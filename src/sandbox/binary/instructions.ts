@@ -15,11 +15,23 @@ export const enum Op {
   End,
   /** br_if, br_on_null, br_on_non_null: may fall through. */
   BranchIf,
-  /** br, br_table, unreachable: never falls through. */
+  /** br, br_table: never falls through. */
   Jump,
+  /** unreachable: never falls through either, but traps. */
+  Unreachable,
   Return,
+  /** call funcidx */
   Call,
+  /** call_indirect typeidx tableidx */
+  CallIndirect,
+  /** return_call funcidx */
   TailCall,
+  /** return_call_indirect typeidx tableidx */
+  TailCallIndirect,
+  /** local.get / local.set / local.tee localidx: the meter renumbers locals. */
+  Local,
+  /** ref.func funcidx: the meter may point it at an adapter. */
+  RefFunc,
   MemoryGrow,
   /** memory.copy / memory.fill / memory.init: cost grows with the byte count on top of the stack. */
   BulkMemory,
@@ -57,7 +69,7 @@ export function readInstruction(r: Reader): Op {
   // Most instructions are numeric with no immediates: test that range first.
   if (op >= 0x45 && op <= 0xc4) return Op.Plain;
   switch (op) {
-    case 0x00: return Op.Jump; // unreachable
+    case 0x00: return Op.Unreachable;
     case 0x01: return Op.Plain; // nop
     case 0x02: skipBlockType(r); return Op.Block;
     case 0x03: skipBlockType(r); return Op.Loop;
@@ -73,16 +85,19 @@ export function readInstruction(r: Reader): Op {
     }
     case 0x0f: return Op.Return;
     case 0x10: r.u32(); return Op.Call;
-    case 0x11: r.u32(); r.u32(); return Op.Call;
+    case 0x11: r.u32(); r.u32(); return Op.CallIndirect;
     case 0x12: r.u32(); return Op.TailCall;
-    case 0x13: r.u32(); r.u32(); return Op.TailCall;
+    case 0x13: r.u32(); r.u32(); return Op.TailCallIndirect;
     case 0x1a: case 0x1b: return Op.Plain; // drop, select
     case 0x1c: {
       const n = r.u32();
       for (let i = 0; i < n; i++) r.u8();
       return Op.Plain;
     }
-    case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
+    case 0x20: case 0x21: case 0x22:
+      r.u32();
+      return Op.Local;
+    case 0x23: case 0x24: case 0x25: case 0x26:
       r.u32();
       return Op.Plain;
     case 0x3f: memIndexZero(r); return Op.Plain; // memory.size
@@ -93,7 +108,7 @@ export function readInstruction(r: Reader): Op {
     case 0x44: r.skip(8); return Op.Plain;
     case 0xd0: r.s33(); return Op.Plain; // ref.null heaptype
     case 0xd1: return Op.Plain; // ref.is_null
-    case 0xd2: r.u32(); return Op.Plain; // ref.func
+    case 0xd2: r.u32(); return Op.RefFunc;
     case 0xfc: return readPrefixFC(r);
     case 0xfd: return readPrefixSimd(r);
     case 0x06: case 0x07: case 0x08: case 0x09: case 0x0a: case 0x18: case 0x19: case 0x1f:

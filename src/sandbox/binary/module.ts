@@ -5,6 +5,7 @@
  * Spec: https://webassembly.github.io/spec/core/binary/modules.html
  */
 import { DecodeError, Reader } from './bytes.js';
+import { Op, readInstruction } from './instructions.js';
 
 export const SECTION = {
   custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7,
@@ -33,7 +34,9 @@ export interface Limits {
 export type Import =
   | { module: string; name: string; kind: 'func'; typeIndex: number }
   | { module: string; name: string; kind: 'memory'; limits: Limits }
-  | { module: string; name: string; kind: 'table' | 'global' | 'tag' };
+  | { module: string; name: string; kind: 'table'; refType: ValType }
+  | { module: string; name: string; kind: 'global'; type: ValType }
+  | { module: string; name: string; kind: 'tag' };
 
 export interface Export {
   name: string;
@@ -64,6 +67,8 @@ export interface ModuleInfo {
   funcTypes: number[];
   memories: Limits[];
   tables: { refType: number; limits: Limits }[];
+  /** Value type of each global defined in the module. */
+  globals: ValType[];
   exports: Export[];
   code: CodeBody[];
 }
@@ -79,7 +84,7 @@ export function parseModule(bytes: Uint8Array): ModuleInfo {
     throw new DecodeError(`unsupported WebAssembly binary version ${bytes[4]} (only version 1 is supported)`, 4);
   }
   const info: ModuleInfo = {
-    bytes, sections: [], types: [], imports: [], importedFuncs: 0, funcTypes: [], memories: [], tables: [], exports: [], code: [],
+    bytes, sections: [], types: [], imports: [], importedFuncs: 0, funcTypes: [], memories: [], tables: [], globals: [], exports: [], code: [],
   };
   const r = new Reader(bytes, 8);
   let lastRank = 0;
@@ -120,6 +125,15 @@ function decodeSection(info: ModuleInfo, id: number, r: Reader): void {
       for (let i = 0; i < n; i++) info.memories.push(readMemoryLimits(r));
       return;
     }
+    case SECTION.global: {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) {
+        info.globals.push(readValType(r));
+        r.u8(); // mutability
+        skipConstExpr(r);
+      }
+      return;
+    }
     case SECTION.export: {
       const n = r.u32();
       for (let i = 0; i < n; i++) info.exports.push({ name: r.name(), kind: r.u8(), index: r.u32() });
@@ -128,6 +142,11 @@ function decodeSection(info: ModuleInfo, id: number, r: Reader): void {
     case SECTION.code: return decodeCode(info, r);
     default:
   }
+}
+
+/** Skips a constant expression (global initialiser, segment offset) up to and including its `end`. */
+function skipConstExpr(r: Reader): void {
+  while (readInstruction(r) !== Op.End);
 }
 
 function decodeTypes(info: ModuleInfo, r: Reader): void {
@@ -186,17 +205,17 @@ function decodeImports(info: ModuleInfo, r: Reader): void {
         info.importedFuncs++;
         break;
       case 0x01:
-        readTableType(r);
-        info.imports.push({ module, name, kind: 'table' });
+        info.imports.push({ module, name, kind: 'table', refType: readTableType(r).refType });
         break;
       case 0x02:
         info.imports.push({ module, name, kind: 'memory', limits: readMemoryLimits(r) });
         break;
-      case 0x03:
-        readValType(r);
+      case 0x03: {
+        const type = readValType(r);
         r.u8();
-        info.imports.push({ module, name, kind: 'global' });
+        info.imports.push({ module, name, kind: 'global', type });
         break;
+      }
       case 0x04:
         r.u8();
         r.u32();

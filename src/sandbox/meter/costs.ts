@@ -3,8 +3,12 @@
  * bump `METER_VERSION` with it: the version is part of every instrumented-module cache key.
  */
 
-/** Version of the instrumentation scheme (costs, stack weights, code shape). */
-export const METER_VERSION = 1;
+/**
+ * Version of the instrumentation scheme (costs, stack weights, code shape).
+ * 2: fuel and stack height passed in registers, height checked only where recursion can go
+ *    (meter/stack.ts), host calls reserve HOST_CALL_SLOTS; block costs unchanged.
+ */
+export const METER_VERSION = 2;
 
 /** Fuel per WebAssembly instruction. `block`, `loop`, `else` and `end` are free: they emit no machine code. */
 export const INSTRUCTION_FUEL = 1;
@@ -19,15 +23,35 @@ export const GROW_PAGE_FUEL = 1024;
 export const BULK_BYTES_PER_FUEL_LOG2 = 3;
 
 /**
- * Deterministic stack limit. Each call charges its frame `STACK_FRAME_BASE + params + locals`
- * slots (the meter's own two locals included) on entry and returns them on exit; more than
- * `STACK_LIMIT_SLOTS` in use traps with `stack_overflow`. Measured V8 baseline (Liftoff) frames
- * take about 8 bytes per slot (56 bytes with no locals, 2117 with 256), so the limit uses about
- * 512 KiB of V8's default 984 KiB stack, the one browsers give workers too: V8's own
- * "Maximum call stack size exceeded" is never reached first. See docs/sandbox.md.
+ * Deterministic stack limit. A frame weighs `STACK_FRAME_BASE + params + locals` slots (the
+ * meter's fuel and height parameters and its scratch local included); the frames on the stack
+ * never weigh more than `STACK_LIMIT_SLOTS`: the functions that check (meter/stack.ts) trap with
+ * `stack_overflow` before that could happen. Measured V8 baseline (Liftoff) frames of the
+ * rewritten functions take at most 8 bytes per slot (80 bytes with no locals, 2135 with 256;
+ * TurboFan's are smaller), so the limit uses about 512 KiB of V8's default 984 KiB stack, the one
+ * browsers give workers too: V8's own "Maximum call stack size exceeded" is never reached first.
+ * See docs/sandbox.md.
  */
 export const STACK_FRAME_BASE = 8;
 export const STACK_LIMIT_SLOTS = 65536;
+
+/**
+ * Slots added to the height the guest publishes when a call may pass to host code (an import,
+ * a slot of a table the host can fill), for the host's frames between that call and an export it
+ * may call back (256 slots are 2 KB at 8 bytes a slot). Measured per nesting of import → host →
+ * export: about 190 bytes of host frames for a minimal JS import; for a quickjs-emscripten host
+ * callback 3.7 KB of native stack in all, wasm frames included, which the meter counts as 474
+ * slots (3.8 KB), so nesting stops with `stack_overflow` after 137 levels, at about 510 KB.
+ */
+export const HOST_CALL_SLOTS = 256;
+
+/**
+ * On a stack overflow the meter also takes this much from the fuel global: execution resumed
+ * after glue code swallows the trap then stops at the next fuel check, and the host still tells
+ * a stack overflow (fuel below -STACK_TRIP_FUEL / 2) from running out of fuel (budgets are
+ * below 2^50). `fuel_used` adds it back.
+ */
+export const STACK_TRIP_FUEL = 1n << 62n;
 
 /** Tables are capped too (their elements live in host memory). */
 export const TABLE_MAX_ELEMENTS = 1 << 20;

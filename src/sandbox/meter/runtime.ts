@@ -5,19 +5,23 @@
  */
 import type { ResultErrorKind } from '../../errors.js';
 import { GuestAbort, GuestExit } from '../signals.js';
-import { DEPTH_EXPORT, FUEL_EXPORT, STACK_LIMIT_SLOTS } from './costs.js';
+import { DEPTH_EXPORT, FUEL_EXPORT, STACK_LIMIT_SLOTS, STACK_TRIP_FUEL } from './costs.js';
 
 export type StopReason =
   | { kind: 'exit'; code: number }
   | { kind: Exclude<ResultErrorKind, 'exit'>; message: string };
 
+const STACK_MESSAGE = `call stack exceeded the deterministic limit of ${STACK_LIMIT_SLOTS} slots`;
+
 export class FuelMeter {
   private fuel: WebAssembly.Global | null = null;
-  private depth: WebAssembly.Global | null = null;
 
   constructor(readonly budget: bigint) {}
 
-  /** Binds to a freshly instantiated module and loads the budget. */
+  /**
+   * Binds to an instrumented instance and loads the budget. Also called between executions on
+   * a reused instance (no guest frame is live then), so the stack height starts from 0 too.
+   */
   attach(instance: WebAssembly.Instance): void {
     const fuel = instance.exports[FUEL_EXPORT];
     const depth = instance.exports[DEPTH_EXPORT];
@@ -25,15 +29,25 @@ export class FuelMeter {
       throw new Error('instance was not instrumented by the meter');
     }
     this.fuel = fuel;
-    this.depth = depth;
     fuel.value = this.budget;
+    depth.value = 0;
   }
 
+  /** Fuel left, without the STACK_TRIP_FUEL a stack overflow takes (see costs.ts). */
   private remaining(): bigint {
-    return this.fuel ? (this.fuel.value as bigint) : this.budget;
+    const left = this.fuel ? (this.fuel.value as bigint) : this.budget;
+    return this.stackTripped() ? left + STACK_TRIP_FUEL : left;
   }
 
-  /** Fuel consumed so far, clamped to the budget. Exact at every call boundary. */
+  private stackTripped(): boolean {
+    return this.fuel !== null && (this.fuel.value as bigint) < -(STACK_TRIP_FUEL >> 1n);
+  }
+
+  /**
+   * Fuel consumed so far, clamped to the budget. Exact whenever the guest has just called or
+   * returned to the host and after a stop by the meter; after any other trap it is the figure
+   * at the last of those (see docs/sandbox.md).
+   */
   used(): bigint {
     const left = this.remaining();
     return left <= 0n ? this.budget : this.budget - left;
@@ -44,7 +58,7 @@ export class FuelMeter {
    * be swallowed by glue code between host and guest; the instance must then be discarded.
    */
   tripped(): boolean {
-    return this.remaining() < 0n || (this.depth !== null && (this.depth.value as number) > STACK_LIMIT_SLOTS);
+    return this.stackTripped() || this.remaining() < 0n;
   }
 
   /** Charges host work (WASI calls, bytes moved); stops the guest when the budget is spent. */
@@ -52,7 +66,7 @@ export class FuelMeter {
     if (!this.fuel || amount <= 0) return;
     const left = (this.fuel.value as bigint) - BigInt(amount);
     this.fuel.value = left;
-    if (left < 0n) throw new GuestAbort('out_of_fuel', `instruction budget of ${this.budget} exhausted`);
+    if (left < 0n) throw this.stackTripped() ? new GuestAbort('stack_overflow', STACK_MESSAGE) : new GuestAbort('out_of_fuel', `instruction budget of ${this.budget} exhausted`);
   }
 
   /**
@@ -63,10 +77,8 @@ export class FuelMeter {
   classify(error: unknown): StopReason {
     if (error instanceof GuestExit) return { kind: 'exit', code: error.code };
     if (error instanceof GuestAbort) return { kind: error.kind, message: error.message };
+    if (this.stackTripped()) return { kind: 'stack_overflow', message: STACK_MESSAGE };
     if (this.remaining() < 0n) return { kind: 'out_of_fuel', message: `instruction budget of ${this.budget} exhausted` };
-    if (this.depth && (this.depth.value as number) > STACK_LIMIT_SLOTS) {
-      return { kind: 'stack_overflow', message: `call stack exceeded the deterministic limit of ${STACK_LIMIT_SLOTS} slots` };
-    }
     if (error instanceof WebAssembly.RuntimeError) return { kind: 'trap', message: error.message };
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       // Should be unreachable: the deterministic limit is sized well inside V8's stack.
