@@ -62,6 +62,15 @@ it('the L1 and L3 cores use no Node-only module (only their node/ folders may)',
   }
 });
 
+it('the chain codec uses no Node-only module (the Node devnet injects node:crypto from src/chain/node/)', () => {
+  for (const file of sources(join(SRC, 'chain', 'codec'))) {
+    for (const spec of imports(file)) {
+      assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'os', 'worker_threads', 'crypto'].includes(spec), `${relative(SRC, file)} imports ${spec}`);
+      if (spec.startsWith('.')) assert.ok(resolve(dirname(file), spec).startsWith(join(SRC, 'chain', 'codec')), `${relative(SRC, file)} imports ${spec} from outside the codec`);
+    }
+  }
+});
+
 it('has no import cycles (with verbatimModuleSyntax, type-only imports are marked and skipped)', () => {
   const graph = new Map<string, string[]>();
   for (const file of sources(SRC)) {

@@ -175,6 +175,22 @@ describe('devnet runtime (in-process)', () => {
     assert.deepEqual((await client.send('js.test.near', [actions.transfer(1n)])).error, { InvalidAccessKeyError: 'RequiresFullAccess' });
   });
 
+  it('in instant mode, transactions that arrive in the same tick share one block, with no empty blocks behind it', async () => {
+    using devnet = Devnet.open({ blockTimeMs: 0, engines });
+    const root = rootClient(devnet);
+    const keys = [KeyPair.fromRandom('ed25519'), KeyPair.fromRandom('ed25519'), KeyPair.fromRandom('ed25519')];
+    for (const [i, k] of keys.entries()) assert.equal((await root.send(`i${i}.test.near`, [actions.createAccount(), actions.transfer(NEAR), actions.addFullAccessKey(k.getPublicKey())])).error, null);
+    const clients = keys.map((k, i) => new Client(devnet, `i${i}.test.near`, k));
+    const transfers = await Promise.all(clients.map((c) => c.sign('test.near', [actions.transfer(NEAR / 10n)])));
+    const before = devnet.latestBlock().height;
+    const sent = await Promise.all(transfers.map((t) => devnet.submit(t.signed, t.bytes)));
+    assert.ok(sent.every((r) => r.ok));
+    const heights = new Set(transfers.map((t) => devnet.store.getTransaction(t.signed.hash)!.blockHeight));
+    assert.deepEqual([...heights], [before + 1n], 'one block for the three');
+    assert.equal(devnet.latestBlock().height, before + 1n, 'and no empty block after it');
+    await devnet.stop();
+  });
+
   it('in interval mode, transactions wait for the next block; several signers share a block', async () => {
     using devnet = Devnet.open({ blockTimeMs: 30, engines });
     const root = rootClient(devnet);

@@ -1,7 +1,8 @@
 /**
  * The embedded devnet: genesis (`test.near` with a deterministic key, written to
  * `<data-dir>/test.near.json`), a transaction queue, and block production either on an
- * interval (default 1000 ms) or instantly per transaction (`blockTimeMs: 0`, for tests).
+ * interval (default 1000 ms) or instantly (`blockTimeMs: 0`: a block as soon as a transaction
+ * arrives, holding every transaction that arrived while the previous block was being built).
  * State lives in a `SqliteStore` at `<data-dir>/chain.sqlite` (a `MemoryStore` without a data
  * dir), so a restarted devnet continues where it stopped.
  *
@@ -37,6 +38,7 @@ import {
   type PostponedPayload,
 } from './runtime/index.js';
 import type { PromiseResult } from './wasm/types.js';
+import { installNodeEd25519 } from './node/ed25519.js';
 import { MemoryStore } from './store/memory-store.js';
 import { StateOverlay } from './store/overlay.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -54,7 +56,7 @@ const MAX_FOLLOW_UP_BLOCKS = 64;
 export interface DevnetOptions {
   /** Folder for chain.sqlite and test.near.json; omit for an in-memory chain. */
   dataDir?: string;
-  /** Milliseconds between blocks; 0 produces a block per transaction (instant mode). Default 1000. */
+  /** Milliseconds between blocks; 0 produces a block as soon as transactions arrive, one per event-loop tick (instant mode). Default 1000. */
   blockTimeMs?: number;
   /** Share contract engines between devnets (tests); made per devnet otherwise. */
   engines?: ContractEngines;
@@ -85,6 +87,7 @@ export class Devnet implements Disposable {
   #queued = new Set<string>();
   #waiters = new Map<string, Array<(r: Inclusion) => void>>();
   #producing: Promise<unknown> = Promise.resolve();
+  #nextBlock: Promise<BlockHeader> | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #blockListeners = new Set<() => void>();
   #closed = false;
@@ -103,6 +106,7 @@ export class Devnet implements Disposable {
   }
 
   static open(options: DevnetOptions = {}): Devnet {
+    installNodeEd25519(); // transaction signatures through node:crypto, not pure JS
     let store: ChainStore;
     if (options.dataDir !== undefined) {
       mkdirSync(options.dataDir, { recursive: true });
@@ -153,11 +157,11 @@ export class Devnet implements Disposable {
     this.#queued.add(signed.hash);
     if (this.blockTimeMs === 0) {
       const included = this.waitFor(signed.hash);
-      await this.produceBlock();
+      await this.#instantBlock();
       const r = await included;
       if (r && !r.ok) return err(r.error);
       // Instant mode: run the receipts the transaction's promises created, block by block.
-      for (let i = 0; i < MAX_FOLLOW_UP_BLOCKS && readyReceipts(this.store).length > 0; i++) await this.produceBlock();
+      for (let i = 0; i < MAX_FOLLOW_UP_BLOCKS && readyReceipts(this.store).length > 0; i++) await this.#instantBlock();
     }
     return ok({ hash: signed.hash });
   }
@@ -210,6 +214,26 @@ export class Devnet implements Disposable {
       }, timeoutMs);
       this.#blockListeners.add(check);
     });
+  }
+
+  /**
+   * Instant mode's block: produced in the event loop's check phase (`setImmediate`) after the
+   * transaction arrived, so every transaction that arrived in the same tick (or while a block was
+   * being built) goes into one block — one block per batch, not one per transaction, and no empty
+   * blocks behind a batch. Returns the block already scheduled when there is one.
+   */
+  #instantBlock(): Promise<BlockHeader> {
+    if (this.#nextBlock) return this.#nextBlock;
+    const prev = this.#producing;
+    const next: Promise<BlockHeader> = new Promise<void>((tick) => setImmediate(tick))
+      .then(() => prev)
+      .then(() => {
+        if (this.#nextBlock === next) this.#nextBlock = null;
+        return this.#produce();
+      });
+    this.#nextBlock = next;
+    this.#producing = next.catch(() => {});
+    return next;
   }
 
   /** Produces the next block from the queued transactions (serialized with other calls). */

@@ -143,6 +143,23 @@ export function signMessage(pair: KeyPair, message: Uint8Array): Signature {
   return { keyType: 'ed25519', data: ed25519.sign(message, pair.secretKey) };
 }
 
+/** Checks an ed25519 signature (64 bytes) over `message` with a 32-byte public key, RFC 8032 rules. */
+export type Ed25519Verifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+/** RFC 8032 rules (no ZIP-215 leniency), closest to ed25519-dalek's `verify`. Pure JS, runs anywhere. */
+export const nobleEd25519Verify: Ed25519Verifier = (signature, message, publicKey) => ed25519.verify(signature, message, publicKey, { zip215: false });
+
+let ed25519Verify: Ed25519Verifier = nobleEd25519Verify;
+
+/**
+ * Replaces the ed25519 check `verifySignature` uses (the Node devnet installs node:crypto's
+ * native one, ~40× faster; see ../node/ed25519.ts). `null` restores @noble/curves. The codec
+ * itself imports nothing Node-only.
+ */
+export function setEd25519Verifier(verify: Ed25519Verifier | null): void {
+  ed25519Verify = verify ?? nobleEd25519Verify;
+}
+
 /**
  * Checks `signature` over `message` (for transactions, the 32-byte sha256 hash). A signature
  * of the other curve than the key, or any malformed input, is simply invalid (nearcore's
@@ -155,8 +172,7 @@ export function verifySignature(publicKey: PublicKey, signature: Signature, mess
   if (signature.data.length !== SIGNATURE_LENGTH[signature.keyType]) return false;
   try {
     if (publicKey.keyType === 'ed25519') {
-      // RFC 8032 rules (no ZIP-215 leniency), closest to ed25519-dalek's `verify`.
-      return ed25519.verify(signature.data, message, publicKey.data, { zip215: false });
+      return ed25519Verify(signature.data, message, publicKey.data);
     }
     if (signature.data[64]! > 3) return false;
     const uncompressed = new Uint8Array(65);

@@ -9,7 +9,7 @@ import type { JsRuntime } from '../../js/runtime.js';
 import type { Storage } from '../../js/host/state.js';
 import { normalizeOptions } from '../../sandbox/options.js';
 import type { ModulePreparer } from '../../sandbox/prepare.js';
-import { base58Encode } from '../codec/encoding.js';
+import { base58Decode, base58Encode } from '../codec/encoding.js';
 import { parsePublicKey } from '../codec/keys.js';
 import { executionError, gasExceeded, guestPanic, methodNotFound, prepareError, type FunctionCallError } from '../codec/tx-errors.js';
 import { LIMITS } from '../wasm/costs.js';
@@ -31,6 +31,8 @@ export const codeHash = (code: Uint8Array): string => base58Encode(sha256(code))
 export interface ContractCall {
   accountId: string;
   code: Uint8Array;
+  /** The account's `code_hash` (base58 sha256 of `code`), so the compiled-module cache is hit without re-hashing the code. */
+  codeHash?: string;
   method: string;
   args: Uint8Array;
   signerId: string;
@@ -78,6 +80,20 @@ export async function runContract(engines: ContractEngines, call: ContractCall):
   return isWasm(call.code) ? runWasm(engines, call) : runJsContract(engines, call);
 }
 
+const hexOfHash = new Map<string, string>();
+/** The hex form the module preparer keys its cache by, of a base58 code hash (memoized). */
+function hexOfCodeHash(hash: string): string | undefined {
+  let hex = hexOfHash.get(hash);
+  if (hex === undefined) {
+    const bytes = base58Decode(hash);
+    if (!bytes || bytes.length !== 32) return undefined;
+    hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    if (hexOfHash.size >= 1024) hexOfHash.clear();
+    hexOfHash.set(hash, hex);
+  }
+  return hex;
+}
+
 async function runWasm(engines: ContractEngines, call: ContractCall): Promise<ContractOutcome> {
   const failed = (error: FunctionCallError, extra: Partial<ContractOutcome> = {}): ContractOutcome => ({
     error,
@@ -93,7 +109,7 @@ async function runWasm(engines: ContractEngines, call: ContractCall): Promise<Co
     yieldResumes: [],
     ...extra,
   });
-  const prepared = await prepareContract(engines.preparer, call.code);
+  const prepared = await prepareContract(engines.preparer, call.code, call.codeHash === undefined ? undefined : hexOfCodeHash(call.codeHash));
   if (!prepared.ok) return failed(prepareError('Deserialization'));
   const pk = parsePublicKey(call.signerPublicKey);
   const r = runWasmContract(prepared.contract, {

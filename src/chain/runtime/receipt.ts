@@ -140,6 +140,7 @@ export async function executeReceipt(
         const r = await runContract(engines, {
           accountId: id,
           code,
+          codeHash: a.codeHash,
           method: action.methodName,
           args: action.args,
           signerId: receipt.signerId,

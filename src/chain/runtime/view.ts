@@ -27,6 +27,7 @@ export async function viewCall(
   const r = await runContract(engines, {
     accountId,
     code,
+    codeHash: account.codeHash,
     method,
     args,
     signerId: accountId,

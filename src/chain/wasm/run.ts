@@ -36,11 +36,12 @@ export type PrepareContractResult = { ok: true; contract: WasmContract } | { ok:
 
 /**
  * Prepares (validates, meters, compiles; cached by the preparer) a contract's code and checks
- * its imports against the NEAR `env` allowlist. Code that cannot run is an `InvalidModule` result.
+ * its imports against the NEAR `env` allowlist; `sha256Hex`, when the caller knows the code's
+ * hash, spares hashing it again. Code that cannot run is an `InvalidModule` result.
  */
-export async function prepareContract(preparer: ModulePreparer, code: Uint8Array): Promise<PrepareContractResult> {
+export async function prepareContract(preparer: ModulePreparer, code: Uint8Array, sha256Hex?: string): Promise<PrepareContractResult> {
   try {
-    const prepared = await preparer.prepare(code);
+    const prepared = await preparer.prepare(code, sha256Hex);
     checkContractImports(prepared);
     return { ok: true, contract: { prepared } as WasmContract };
   } catch (e) {
