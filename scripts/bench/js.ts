@@ -173,20 +173,12 @@ async function hostCall(s: Settings, js: JsRuntime): Promise<Part> {
   const perCall = t.call.map((ms, i) => us(ms - t.base[i]!) / n);
   const fuelPerCall = ([...fuel.call][0]! - [...fuel.base][0]!) / n;
 
-  // Where the fuel goes: the boolean `asString` flag is read with ctx.dump (src/js/host/near-host.ts).
-  const { engine } = await js.warm(options.maxMemoryMb);
-  engine.begin(BIG_BUDGET, 0); // a scratch execution; the next run restores the snapshot
-  const before = engine.fuel.used();
-  engine.context.dump(engine.context.false);
-  const dumpFuel = Number(engine.fuel.used() - before);
-
   const floor = await ffiFloor(n, s.hostReps);
   return {
     figures: [
       { id: 'host.storage_read_us', label: `(b) near.storageRead 32 B key/value, per call (median of ${s.hostReps} means)`, value: median(perCall), unit: 'µs', target: 5, samples: perCall },
       { id: 'host.storage_read_mean_us', label: '(b)   mean over the repetitions', value: perCall.reduce((a, b) => a + b, 0) / perCall.length, unit: 'µs' },
       { id: 'host.storage_read_fuel', label: '(b)   fuel per call', value: fuelPerCall, unit: 'fuel' },
-      { id: 'host.dump_fuel', label: '(b)   of which ctx.dump(asString flag)', value: dumpFuel, unit: 'fuel' },
       { id: 'host.floor_us', label: '(b) floor: no-op ctx.newFunction call, metered QuickJS', value: median(floor.perCall), unit: 'µs', samples: floor.perCall },
       { id: 'host.floor_fuel', label: '(b)   fuel per call', value: floor.fuelPerCall, unit: 'fuel' },
     ],
