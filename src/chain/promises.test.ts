@@ -12,7 +12,7 @@ import { base58Decode, base64Decode } from './codec/encoding.js';
 import { keyPairToString } from './codec/keys.js';
 import { decodeSignedTransaction } from './codec/transaction.js';
 import { Devnet } from './devnet.js';
-import { YIELD_TIMEOUT_BLOCKS } from './runtime/promises.js';
+import { YIELD_TIMEOUT_BLOCKS, type PostponedPayload } from './runtime/promises.js';
 import type { ExecutionOutcomeWithIdView } from './runtime/types.js';
 import { ENV_SIGNATURES, type EnvFunctionName } from './wasm/abi.js';
 
@@ -95,6 +95,45 @@ export function cb() {
 const JS_B = `
 export function set({ key, value }) { near.storageWrite(key, value + ' via ' + near.predecessorAccountId()); return 'stored'; }
 export function fail() { throw new Error('nope'); }`;
+
+// A JS contract that yields in `request` until `respond` resumes it (near.promiseYieldCreate/Resume).
+const JS_YIELDER = `
+const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
+export function request({ q, weight }) {
+  const y = near.promiseYieldCreate('on_response', JSON.stringify({ q }), 20000000000000n, weight ?? 0);
+  near.storageWrite('pending', hex(y.dataId));
+  near.storageWrite('index', String(y.promiseIndex));
+  near.promiseReturn(y.promiseIndex);
+}
+export function respond({ dataId, answer }) {
+  return near.promiseYieldResume(unhex(dataId), JSON.stringify({ answer }));
+}
+export function on_response({ q }) {
+  const r = near.promiseResult(0);
+  near.storageWrite('got', r === null ? 'timeout' : r);
+  return { q, r: r === null ? null : JSON.parse(r), count: near.promiseResultsCount(), pred: near.predecessorAccountId() };
+}`;
+
+// A JS batch: a transfer + function call receipt, a plain transfer, joined, then a callback.
+const JS_BATCH = `
+export function pay({ to, target }) {
+  const c = near.promiseBatchCreate(target);
+  near.promiseBatchActionTransfer(c, 5n);
+  near.promiseBatchActionFunctionCall(c, 'set', JSON.stringify({ key: 'k', value: 'v' }), 0n, 20000000000000n);
+  const b = near.promiseBatchCreate(to);
+  near.promiseBatchActionTransfer(b, 10n ** 24n);
+  const j = near.promiseAnd(c, b);
+  let refused = '';
+  try { near.promiseBatchActionTransfer(j, 1n); } catch (e) { refused = e.message; }
+  near.storageWrite('refused', refused);
+  const t = near.promiseBatchThen(j, near.currentAccountId());
+  near.promiseBatchActionFunctionCall(t, 'cb', '', 0n, 20000000000000n);
+  near.promiseReturn(t);
+}
+export function cb() {
+  return [near.promiseResultsCount(), near.promiseResult(0), near.promiseResult(1), String(near.predecessorAccountId())];
+}`;
 
 async function setup() {
   const devnet = Devnet.open({ blockTimeMs: 0, engines });
@@ -210,5 +249,70 @@ describe('devnet promises', () => {
     assert.equal(devnet.latestBlock().height, created + YIELD_TIMEOUT_BLOCKS);
     assert.equal(data(devnet, 'yield.test.near', 'got'), 'failed');
     assert.equal(devnet.isSettled(y.hash), true);
+  });
+
+  it('a JS contract yields in request and its callback gets the payload promiseYieldResume gives', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('y.test.near', utf8(JS_YIELDER));
+    const y = await send('y.test.near', [actions.functionCall('request', { q: '2+2' }, 100n * TGAS, 0n)]);
+    assert.equal(y.outcomes.length, 2, 'tx and request; the callback waits');
+    assert.equal(devnet.isSettled(y.hash), false);
+    const dataId = data(devnet, 'y.test.near', 'pending')!;
+    assert.match(dataId, /^[0-9a-f]{64}$/);
+    assert.equal(data(devnet, 'y.test.near', 'index'), '0');
+    const resume = await send('y.test.near', [actions.functionCall('respond', { dataId, answer: 4 }, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(resume.outcomes[1]!), 'true');
+    assert.equal(devnet.isSettled(y.hash), true);
+    assert.equal(data(devnet, 'y.test.near', 'got'), '{"answer":4}');
+    const final = devnet.store.outcomesOfTransaction(y.hash).map((o) => o.body as ExecutionOutcomeWithIdView);
+    assert.deepEqual(final[1]!.outcome.status, { SuccessReceiptId: final[2]!.id }, 'request returned the yield promise');
+    assert.deepEqual(JSON.parse(valueOf(final[final.length - 1]!)), { q: '2+2', r: { answer: 4 }, count: 1, pred: 'y.test.near' });
+    const again = await send('y.test.near', [actions.functionCall('respond', { dataId, answer: 5 }, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(again.outcomes[1]!), 'false', 'a yield resumes once');
+    const unknown = await send('y.test.near', [actions.functionCall('respond', { dataId: '00'.repeat(32), answer: 5 }, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(unknown.outcomes[1]!), 'false', 'no such yield');
+  });
+
+  it('a JS yield from another account cannot be resumed, and times out with a failed result', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('y.test.near', utf8(JS_YIELDER));
+    await deploy('other.test.near', utf8(JS_YIELDER));
+    const y = await send('y.test.near', [actions.functionCall('request', { q: 'late', weight: 1 }, 100n * TGAS, 0n)]);
+    const created = devnet.latestBlock().height;
+    const waiting = devnet.store.listPostponed().map((p) => (p.payload as PostponedPayload).receipt.actions[0]);
+    assert.equal(waiting.length, 1);
+    const gas = waiting[0]!.type === 'FunctionCall' ? waiting[0]!.gas : 0n;
+    assert.ok(gas > 20n * TGAS && gas < 100n * TGAS, `the weighted callback gets the unused gas (${gas})`);
+    const dataId = data(devnet, 'y.test.near', 'pending')!;
+    const foreign = await send('other.test.near', [actions.functionCall('respond', { dataId, answer: 1 }, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(foreign.outcomes[1]!), 'false', 'only the yielding account resumes');
+    while (devnet.latestBlock().height < created + YIELD_TIMEOUT_BLOCKS - 1n) await devnet.produceBlock();
+    assert.equal(data(devnet, 'y.test.near', 'got'), null);
+    await devnet.produceBlock();
+    assert.equal(data(devnet, 'y.test.near', 'got'), 'timeout');
+    assert.equal(devnet.isSettled(y.hash), true);
+    const final = devnet.store.outcomesOfTransaction(y.hash).map((o) => o.body as ExecutionOutcomeWithIdView);
+    assert.deepEqual(JSON.parse(valueOf(final[final.length - 1]!)), { q: 'late', r: null, count: 1, pred: 'y.test.near' });
+    const late = await send('y.test.near', [actions.functionCall('respond', { dataId, answer: 1 }, 100n * TGAS, 0n)]);
+    assert.equal(valueOf(late.outcomes[1]!), 'false', 'a timed-out yield cannot be resumed');
+  });
+
+  it('a JS batch: transfer + function call, a transfer, promiseAnd and a callback', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('a.test.near', utf8(JS_BATCH));
+    await deploy('b.test.near', utf8(JS_B));
+    await send('c.test.near', [actions.createAccount(), actions.transfer(NEAR)]);
+    const before = { a: devnet.store.getAccount('a.test.near')!.amount, b: devnet.store.getAccount('b.test.near')!.amount, c: devnet.store.getAccount('c.test.near')!.amount };
+    const r = await send('a.test.near', [actions.functionCall('pay', { to: 'c.test.near', target: 'b.test.near' }, 100n * TGAS, 0n)]);
+    assert.equal(r.outcomes.length, 5, 'tx, pay, the two batches, cb');
+    assert.deepEqual(JSON.parse(valueOf(r.outcomes[4]!)), [2, '"stored"', '', 'a.test.near']);
+    assert.equal(data(devnet, 'b.test.near', 'k'), 'v via a.test.near');
+    assert.match(data(devnet, 'a.test.near', 'refused')!, /joint promise/);
+    assert.equal(devnet.store.getAccount('c.test.near')!.amount - before.c, NEAR);
+    assert.ok(devnet.store.getAccount('b.test.near')!.amount >= before.b + 5n);
+    assert.ok(before.a - devnet.store.getAccount('a.test.near')!.amount >= NEAR + 5n);
   });
 });

@@ -32,6 +32,8 @@ export interface JsRunOptions {
   input?: 'value' | 'contract';
   /** A callback's promise results (`near.promiseResult(i)`): bytes, or null for a failed promise. */
   promiseResults?: ReadonlyArray<Uint8Array | null>;
+  /** For `near.promiseYieldResume`: whether a yield with this data id waits on the contract (default: always). */
+  isYieldPending?: (dataId: Uint8Array) => boolean;
 }
 
 export interface JsResult extends ExecutionResult {
@@ -86,6 +88,7 @@ export class JsRuntime {
       input: text,
       maxLogBytes: options.maxOutputBytes,
       ...(js.promiseResults ? { promiseResults: js.promiseResults } : {}),
+      ...(js.isYieldPending ? { isYieldPending: js.isYieldPending } : {}),
     });
     const result = runJs(engine, realm, {
       source,

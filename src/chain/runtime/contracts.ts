@@ -9,6 +9,7 @@ import type { JsRuntime } from '../../js/runtime.js';
 import type { Storage } from '../../js/host/state.js';
 import { normalizeOptions } from '../../sandbox/options.js';
 import type { ModulePreparer } from '../../sandbox/prepare.js';
+import type { Action } from '../codec/actions.js';
 import { base58Decode, base58Encode } from '../codec/encoding.js';
 import { parsePublicKey } from '../codec/keys.js';
 import { executionError, gasExceeded, guestPanic, methodNotFound, prepareError, type FunctionCallError } from '../codec/tx-errors.js';
@@ -163,6 +164,7 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
       input: 'contract',
       promiseResults: (call.promiseResults ?? []).map((r) => (r.status === 'successful' ? r.value : null)),
       storage: call.storage,
+      ...(call.isYieldPending ? { isYieldPending: call.isYieldPending } : {}),
       context: {
         currentAccountId: call.accountId,
         signerAccountId: call.signerId,
@@ -188,16 +190,50 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
           : guestPanic(e.message.replace(/^Panic: /, ''));
     return { ...base, ...unchanged, error: fc, returnValue: null };
   }
-  // near.promiseCreate / promiseThen: each a receipt with one FunctionCall.
-  const promises: CreatedPromise[] = result.state.promises.map((p) => ({
+  // near.promise* as receipts, in the shape WASM promises take (joins flattened into dependsOn).
+  const records = result.state.promises;
+  let sent = 0n;
+  let attached = 0n;
+  let totalWeight = 0n;
+  for (const p of records) {
+    for (const a of p.actions) {
+      sent += a.amount;
+      if (a.type === 'FunctionCall') {
+        attached += a.gas;
+        totalWeight += a.gasWeight;
+      }
+    }
+  }
+  // Gas weights (nearcore's distribution of unused gas): each weighted function call gets
+  // unused × weight / total, the last one the remainder.
+  const extraGas = new Map<object, bigint>();
+  const unused = call.gas - burnt - attached;
+  if (unused > 0n && totalWeight > 0n) {
+    let given = 0n;
+    let last: object | null = null;
+    for (const p of records) {
+      for (const a of p.actions) {
+        if (a.type !== 'FunctionCall' || a.gasWeight === 0n) continue;
+        const share = (unused * a.gasWeight) / totalWeight;
+        extraGas.set(a, share);
+        given += share;
+        last = a;
+      }
+    }
+    if (last) extraGas.set(last, extraGas.get(last)! + unused - given);
+    attached += unused;
+  }
+  const promises: CreatedPromise[] = records.map((p) => ({
     receiverId: p.accountId,
-    dependsOn: p.after === null ? [] : [p.after],
-    actions: [{ type: 'FunctionCall', methodName: p.methodName, args: p.args, gas: p.gas, deposit: p.amount }],
-    yieldDataId: null,
-    isJoin: false,
+    dependsOn: p.dependsOn,
+    actions: p.actions.map((a): Action =>
+      a.type === 'FunctionCall'
+        ? { type: 'FunctionCall', methodName: a.methodName, args: a.args, gas: a.gas + (extraGas.get(a) ?? 0n), deposit: a.amount }
+        : { type: 'Transfer', deposit: a.amount },
+    ),
+    yieldDataId: p.yieldDataId,
+    isJoin: p.kind === 'and',
   }));
-  const sent = result.state.promises.reduce((t, p) => t + p.amount, 0n);
-  const attached = result.state.promises.reduce((t, p) => t + p.gas, 0n);
   if (burnt + attached > call.gas) return { ...base, ...unchanged, error: gasExceeded(), returnValue: null };
   if (sent > call.accountBalance + call.deposit) {
     return { ...base, ...unchanged, error: executionError(`LackBalance: the promises send ${sent} yoctoNEAR`), returnValue: null };
@@ -221,7 +257,7 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
     balance: call.accountBalance + call.deposit - sent,
     promises: call.isView ? [] : promises,
     returnPromise,
-    yieldResumes: [],
+    yieldResumes: call.isView ? [] : result.state.yieldResumes,
   };
 }
 

@@ -180,6 +180,44 @@ export const JS_CASES: JsCase[] = [
 ];
 
 JS_CASES.push({
+  name: 'the near API: batch actions, promiseAnd, yield create/resume and their refusals',
+  async run(run) {
+    const src = `export function execute() {
+      const errors = [];
+      const refuse = (f) => { try { f(); errors.push('accepted'); } catch (e) { errors.push(e.name); } };
+      const b = near.promiseBatchCreate('a.near');
+      near.promiseBatchActionTransfer(b, 7n);
+      near.promiseBatchActionFunctionCall(b, 'm', new Uint8Array([1]), 1n, 10n);
+      const c = near.promiseCreate('b.near', 'n', '', 0, 5);
+      const j = near.promiseAnd(b, c);
+      const t = near.promiseBatchThen(j, 'me.near');
+      const y = near.promiseYieldCreate('cb', '{}', 3n, 1);
+      const y2 = near.promiseYieldCreate('cb', '{}', 3n);
+      refuse(() => near.promiseBatchActionTransfer(j, 1n));
+      refuse(() => near.promiseReturn(j));
+      refuse(() => near.promiseBatchActionTransfer(99, 1n));
+      refuse(() => near.promiseBatchActionFunctionCall(b, '', '', 0, 1));
+      refuse(() => near.promiseYieldResume(new Uint8Array(31), ''));
+      refuse(() => near.promiseYieldResume(y.dataId, 'x'.repeat(1025)));
+      return {
+        indices: [b, c, j, t, y.promiseIndex, y2.promiseIndex].map(String), types: typeof y.promiseIndex,
+        dataId: y.dataId.length, distinct: y.dataId.some((v, i) => v !== y2.dataId[i]), frozen: Object.isFrozen(y),
+        resumed: [near.promiseYieldResume(y.dataId, 'ok'), near.promiseYieldResume(y.dataId, 'again')], errors,
+      };
+    }`;
+    const r = await run(src);
+    ok(r, 'batch');
+    const o = JSON.parse(r.output);
+    equal(o.indices.join(','), '0,1,2,3,4,5', 'promise indices (bigint)');
+    equal(o.types, 'bigint', 'promiseIndex is a bigint');
+    equal(o.dataId, 32, 'a yield data id is 32 bytes');
+    equal(o.distinct && o.frozen, true, 'distinct data ids, frozen result');
+    equal(o.resumed.join(','), 'true,false', 'a yield resumes once');
+    equal(o.errors.join(','), 'RangeError,RangeError,RangeError,RangeError,RangeError,RangeError', 'refusals');
+  },
+});
+
+JS_CASES.push({
   name: 'FrozenRealm: a plugin runs in its own realm and cannot reach the caller',
   async run(run) {
     const plugin = `

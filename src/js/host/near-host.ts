@@ -6,7 +6,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
-import { bytesToKey, type ExecutionState } from './state.js';
+import { bytesToKey, type ExecutionState, type PromiseRecord } from './state.js';
 
 /** Fuel per host call, on top of the guest instructions that make it. */
 export const HOST_CALL_FUEL = 1000;
@@ -56,6 +56,50 @@ function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
 
 function newBytes(ctx: QuickJSContext, bytes: Uint8Array): QuickJSHandle {
   return ctx.newArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+}
+
+/** nearcore's limits (max_promises_per_function_call_action, max_number_input_data_dependencies, max_yield_payload_size). */
+const MAX_PROMISES = 1024;
+const MAX_INPUT_DEPENDENCIES = 128;
+const MAX_YIELD_PAYLOAD = 1024;
+
+function promiseAt(state: ExecutionState, index: number): PromiseRecord {
+  const p = Number.isInteger(index) && index >= 0 ? state.promises[index] : undefined;
+  if (!p) throw new RangeError(`unknown promise index ${index}`);
+  return p;
+}
+
+/** A promise actions can be appended to (not a promiseAnd join). */
+function receiptAt(env: HostEnv, index: number): PromiseRecord {
+  const p = promiseAt(env.state(), index);
+  if (p.kind === 'and') throw new RangeError('actions cannot be appended to a joint promise (promiseAnd)');
+  return p;
+}
+
+function pushPromise(state: ExecutionState, p: PromiseRecord): number {
+  if (state.promises.length >= MAX_PROMISES) throw new RangeError(`more than ${MAX_PROMISES} promises in one call`);
+  state.promises.push(p);
+  return state.promises.length - 1;
+}
+
+/** A new receipt to `accountId`, after promise `after` (-1: none). */
+function newReceipt(env: HostEnv, after: number, accountId: string): number {
+  const state = env.state();
+  let dependsOn: number[] = [];
+  if (after !== -1) {
+    const prev = promiseAt(state, after);
+    dependsOn = prev.kind === 'and' ? [...prev.dependsOn] : [after];
+  }
+  if (accountId === '') throw new RangeError('empty account id');
+  return pushPromise(state, { kind: 'receipt', accountId, dependsOn, actions: [], yieldDataId: null });
+}
+
+function addFunctionCall(env: HostEnv, index: number, methodName: string, args: Uint8Array, amount: bigint, gas: bigint, gasWeight: bigint): void {
+  if (methodName === '') throw new RangeError('empty method name');
+  if (gas >= 1n << 64n) throw new RangeError('gas must fit in an unsigned 64-bit integer');
+  const receipt = receiptAt(env, index);
+  env.charge(HOST_BYTE_FUEL * (methodName.length + args.length));
+  receipt.actions.push({ type: 'FunctionCall', methodName, args, amount, gas, gasWeight });
 }
 
 type HostFn = (env: HostEnv, args: QuickJSHandle[]) => QuickJSHandle | undefined;
@@ -135,22 +179,76 @@ const PRIMITIVES: Record<string, HostFn> = {
     const text = env.context.getString(message!);
     return env.abort('js_exception', text ? `Panic: ${text}` : 'Panic');
   },
+  /** promiseCreate (after = -1) / promiseThen: a receipt with one FunctionCall. */
   promise(env, [after, accountId, methodName, args, amount, gas]) {
     const ctx = env.context;
+    const method = ctx.getString(methodName!);
+    if (method === '') throw new RangeError('empty method name');
+    const index = newReceipt(env, ctx.getNumber(after!), ctx.getString(accountId!));
+    addFunctionCall(env, index, method, wireBytes(env, args), BigInt(ctx.getString(amount!)), BigInt(ctx.getString(gas!)), 0n);
+    return ctx.newNumber(index);
+  },
+  /** promiseBatchCreate (after = -1) / promiseBatchThen: a receipt with no actions yet. */
+  promiseBatch(env, [after, accountId]) {
+    const ctx = env.context;
+    return ctx.newNumber(newReceipt(env, ctx.getNumber(after!), ctx.getString(accountId!)));
+  },
+  promiseActionFunctionCall(env, [index, methodName, args, amount, gas, gasWeight]) {
+    const ctx = env.context;
+    addFunctionCall(env, ctx.getNumber(index!), ctx.getString(methodName!), wireBytes(env, args), BigInt(ctx.getString(amount!)), BigInt(ctx.getString(gas!)), BigInt(ctx.getString(gasWeight!)));
+    return undefined;
+  },
+  promiseActionTransfer(env, [index, amount]) {
+    const ctx = env.context;
+    receiptAt(env, ctx.getNumber(index!)).actions.push({ type: 'Transfer', amount: BigInt(ctx.getString(amount!)) });
+    return undefined;
+  },
+  /** Joins promises given as a comma-separated list of indices. */
+  promiseAnd(env, [list]) {
+    const text = env.context.getString(list!);
     const state = env.state();
-    const prev = ctx.getNumber(after!);
-    if (prev !== -1 && !(Number.isInteger(prev) && prev >= 0 && prev < state.promises.length)) throw new RangeError(`unknown promise index ${prev}`);
-    const bytes = wireBytes(env, args);
-    env.charge(HOST_BYTE_FUEL * bytes.length);
-    state.promises.push({
-      after: prev === -1 ? null : prev,
-      accountId: ctx.getString(accountId!),
-      methodName: ctx.getString(methodName!),
-      args: bytes,
-      amount: BigInt(ctx.getString(amount!)),
-      gas: BigInt(ctx.getString(gas!)),
-    });
-    return ctx.newNumber(state.promises.length - 1);
+    const dependsOn: number[] = [];
+    for (const part of text === '' ? [] : text.split(',')) {
+      const joined = promiseAt(state, Number(part));
+      dependsOn.push(...(joined.kind === 'and' ? joined.dependsOn : [Number(part)]));
+      if (dependsOn.length > MAX_INPUT_DEPENDENCIES) throw new RangeError(`the number of input data dependencies exceeds ${MAX_INPUT_DEPENDENCIES}`);
+    }
+    return env.context.newNumber(pushPromise(state, { kind: 'and', accountId: '', dependsOn, actions: [], yieldDataId: null }));
+  },
+  /**
+   * A callback on the current account waiting for promiseYieldResume (or the chain's timeout).
+   * Its 32-byte data id is sha256 of the call's random seed, a per-call counter and the account,
+   * as for WASM contracts (see src/chain/wasm/host-promises.ts); read it with yieldDataId(index).
+   */
+  promiseYieldCreate(env, [methodName, args, gas, gasWeight]) {
+    const ctx = env.context;
+    const state = env.state();
+    const counter = new Uint8Array(8);
+    new DataView(counter.buffer).setBigUint64(0, BigInt(state.yieldsCreated++), true);
+    const account = encoder.encode(state.context.currentAccountId);
+    const dataId = sha256(new Uint8Array([...encoder.encode('outlayer:yield:'), ...state.context.randomSeed, ...counter, ...account]));
+    const index = pushPromise(state, { kind: 'receipt', accountId: state.context.currentAccountId, dependsOn: [], actions: [], yieldDataId: dataId });
+    addFunctionCall(env, index, ctx.getString(methodName!), wireBytes(env, args), 0n, BigInt(ctx.getString(gas!)), BigInt(ctx.getString(gasWeight!)));
+    return ctx.newNumber(index);
+  },
+  yieldDataId(env, [index]) {
+    const id = promiseAt(env.state(), env.context.getNumber(index!)).yieldDataId;
+    if (!id) throw new RangeError('not a yield promise');
+    env.charge(HOST_BYTE_FUEL * id.length);
+    return newBytes(env.context, id);
+  },
+  /** true when the payload was accepted for a yield pending on this account (once per data id). */
+  promiseYieldResume(env, [dataIdArg, payloadArg]) {
+    const state = env.state();
+    const dataId = wireBytes(env, dataIdArg);
+    const payload = wireBytes(env, payloadArg);
+    env.charge(HOST_BYTE_FUEL * (dataId.length + payload.length));
+    if (payload.length > MAX_YIELD_PAYLOAD) throw new RangeError(`yield resume payload is ${payload.length} bytes, over the ${MAX_YIELD_PAYLOAD} byte limit`);
+    if (dataId.length !== 32) throw new RangeError('yield data id must be 32 bytes');
+    const already = state.yieldResumes.some((r) => r.dataId.every((b, i) => b === dataId[i]));
+    if (already || !state.isYieldPending(dataId)) return env.context.false;
+    state.yieldResumes.push({ dataId, payload });
+    return env.context.true;
   },
   promiseResultsCount(env) {
     return env.context.newNumber(env.state().promiseResults.length);
@@ -168,7 +266,7 @@ const PRIMITIVES: Record<string, HostFn> = {
   promiseReturn(env, [index]) {
     const i = env.context.getNumber(index!);
     const state = env.state();
-    if (!(Number.isInteger(i) && i >= 0 && i < state.promises.length)) throw new RangeError(`unknown promise index ${i}`);
+    if (promiseAt(state, i).kind === 'and') throw new RangeError('a joint promise (promiseAnd) cannot be returned');
     state.returnedPromise = i;
     return undefined;
   },

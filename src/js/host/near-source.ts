@@ -45,6 +45,21 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
       BigInt(h.promise(-1, String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
     promiseThen: (promiseIndex, accountId, methodName, args, amount, gas) =>
       BigInt(h.promise(Number(promiseIndex), String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
+    promiseAnd: (...promiseIndices) => BigInt(h.promiseAnd(promiseIndices.map((i) => String(Number(i))).join(','))),
+    promiseBatchCreate: (accountId) => BigInt(h.promiseBatch(-1, String(accountId))),
+    promiseBatchThen: (promiseIndex, accountId) => BigInt(h.promiseBatch(Number(promiseIndex), String(accountId))),
+    promiseBatchActionFunctionCall: (promiseIndex, methodName, args, amount, gas) => {
+      h.promiseActionFunctionCall(Number(promiseIndex), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'), '0');
+    },
+    promiseBatchActionFunctionCallWeight: (promiseIndex, methodName, args, amount, gas, weight) => {
+      h.promiseActionFunctionCall(Number(promiseIndex), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'), u128(weight, 'weight'));
+    },
+    promiseBatchActionTransfer: (promiseIndex, amount) => { h.promiseActionTransfer(Number(promiseIndex), u128(amount, 'amount')); },
+    promiseYieldCreate: (methodName, args, gas, gasWeight) => {
+      const i = h.promiseYieldCreate(String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(gas, 'gas'), u128(gasWeight, 'gasWeight'));
+      return Object.freeze({ promiseIndex: BigInt(i), dataId: bytes(h.yieldDataId(i)) });
+    },
+    promiseYieldResume: (dataId, payload) => h.promiseYieldResume(toWire(dataId, 'dataId'), toWire(payload === undefined ? '' : payload, 'payload')),
     promiseReturn: (promiseIndex) => { h.promiseReturn(Number(promiseIndex)); },
     promiseResultsCount: () => h.promiseResultsCount(),
     promiseResult: (i) => h.promiseResult(Number(i), 1),

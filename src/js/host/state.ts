@@ -16,14 +16,31 @@ export interface NearContext {
   randomSeed: Uint8Array;
 }
 
+/** An action of a promise's receipt (the subset JS contracts can create). */
+export type JsPromiseAction =
+  | { type: 'FunctionCall'; methodName: string; args: Uint8Array; amount: bigint; gas: bigint; gasWeight: bigint }
+  | { type: 'Transfer'; amount: bigint };
+
+/**
+ * A promise the guest created (its index is its position in `promises`), in nearcore's shape:
+ * `receipt` is a new receipt (promiseCreate/Then, promiseBatchCreate/Then, promiseYieldCreate)
+ * to `accountId` with `actions`; `and` (promiseAnd) makes no receipt and only joins.
+ */
 export interface PromiseRecord {
-  /** Index of the promise this one is chained after, or null for promiseCreate. */
-  after: number | null;
+  kind: 'receipt' | 'and';
+  /** The receiver ('' for `and`). */
   accountId: string;
-  methodName: string;
-  args: Uint8Array;
-  amount: bigint;
-  gas: bigint;
+  /** Indices of `receipt` promises whose results this one waits for, in order (joins flattened). */
+  dependsOn: number[];
+  actions: JsPromiseAction[];
+  /** promiseYieldCreate: the 32-byte data id promiseYieldResume (or the chain's timeout) supplies. */
+  yieldDataId: Uint8Array | null;
+}
+
+/** An accepted promiseYieldResume. */
+export interface YieldResumeRecord {
+  dataId: Uint8Array;
+  payload: Uint8Array;
 }
 
 /** Storage keyed by the key's bytes as a latin1 string (1 char per byte: fast and exact). */
@@ -40,6 +57,12 @@ export interface ExecutionState {
   returned: Uint8Array | null;
   promises: PromiseRecord[];
   returnedPromise: number | null;
+  /** Yields created so far (the counter in their data ids). */
+  yieldsCreated: number;
+  /** promiseYieldResume calls that were accepted. */
+  yieldResumes: YieldResumeRecord[];
+  /** Whether a yield with this data id waits on the current account (the chain answers; true outside one). */
+  isYieldPending: (dataId: Uint8Array) => boolean;
   /** For a callback: the results of the promises it waits for (bytes, or null when one failed). */
   promiseResults: ReadonlyArray<Uint8Array | null>;
   /** Set when the host stops the guest (panic, log cap): the guest is interrupted uncatchably. */
@@ -52,6 +75,7 @@ export function newExecutionState(init: {
   input?: string;
   maxLogBytes: number;
   promiseResults?: ReadonlyArray<Uint8Array | null>;
+  isYieldPending?: (dataId: Uint8Array) => boolean;
 }): ExecutionState {
   return {
     context: init.context,
@@ -63,6 +87,9 @@ export function newExecutionState(init: {
     returned: null,
     promises: [],
     returnedPromise: null,
+    yieldsCreated: 0,
+    yieldResumes: [],
+    isYieldPending: init.isYieldPending ?? (() => true),
     promiseResults: init.promiseResults ?? [],
     abort: null,
   };
