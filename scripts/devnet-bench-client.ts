@@ -42,8 +42,8 @@ const e2e = await timed('e2e', async (c, deadline) => {
   return n;
 });
 
-// Pre-sign: nonces follow the access key's current nonce; one block hash for all (the devnet
-// does not check expiry).
+// Pre-sign: nonces follow the access key's current nonce; one block hash for all (the bench's
+// devnet has a very long transactionValidityPeriod).
 const block = await provider.viewBlock({ finality: 'final' });
 const blockHash = bs58(block.header.hash);
 const signed: string[][] = [];

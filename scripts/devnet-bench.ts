@@ -41,7 +41,7 @@ const PER = Number(positional[1] ?? 50);
 const SECONDS = flag('seconds', 20);
 
 const dir = mkdtempSync(join(tmpdir(), 'devnet-bench-'));
-const devnet = Devnet.open({ dataDir: dir, blockTimeMs: 0 });
+const devnet = Devnet.open({ dataDir: dir, blockTimeMs: 0, transactionValidityPeriod: 1_000_000_000 });
 const server = await startRpcServer(new DevnetRpc(devnet));
 try {
   const provider = new JsonRpcProvider({ url: server.url });

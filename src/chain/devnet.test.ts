@@ -7,10 +7,10 @@ import { KeyPair, KeyPairSigner, actions, createTransaction, encodeTransaction }
 import { ModulePreparer } from '../sandbox/prepare.js';
 import { JsRuntime } from '../js/runtime.js';
 import { nodeQuickJsSource } from '../js/node/source.js';
-import { base58Decode, base64Decode } from './codec/encoding.js';
-import { keyPairToString } from './codec/keys.js';
+import { base58Decode, base58Encode, base64Decode } from './codec/encoding.js';
+import { keyPairToString, publicKeyToString } from './codec/keys.js';
 import { decodeSignedTransaction } from './codec/transaction.js';
-import { Devnet, ROOT_BALANCE } from './devnet.js';
+import { Devnet, ROOT_BALANCE, TRANSACTION_VALIDITY_PERIOD } from './devnet.js';
 import type { ExecutionOutcomeWithIdView } from './runtime/types.js';
 
 const preparer = new ModulePreparer();
@@ -37,9 +37,8 @@ class Client {
   ) {
     this.signer = new KeyPairSigner(key);
   }
-  async sign(receiverId: string, acts: Parameters<typeof createTransaction>[4], nonce = ++this.nonce) {
-    const block = this.devnet.latestBlock();
-    const tx = createTransaction(this.accountId, this.key.getPublicKey(), receiverId, nonce, acts, base58Decode(block.hash) ?? new Uint8Array(32));
+  async sign(receiverId: string, acts: Parameters<typeof createTransaction>[4], nonce = ++this.nonce, blockHash = this.devnet.latestBlock().hash) {
+    const tx = createTransaction(this.accountId, this.key.getPublicKey(), receiverId, nonce, acts, base58Decode(blockHash) ?? new Uint8Array(32));
     const { signedTransaction } = await this.signer.signTransaction(tx);
     const bytes = encodeTransaction(signedTransaction);
     const decoded = decodeSignedTransaction(bytes);
@@ -100,6 +99,49 @@ describe('devnet runtime (in-process)', () => {
     const ghost = new Client(devnet, 'ghost.test.near', KeyPair.fromRandom('ed25519'));
     assert.deepEqual((await ghost.send('test.near', [actions.transfer(1n)])).error, { SignerDoesNotExist: { signer_id: 'ghost.test.near' } });
     assert.equal(devnet.latestBlock().height, 1n);
+  });
+
+  it('refuses a transaction whose block_hash is unknown or more than 100 blocks old (Expired)', async () => {
+    using devnet = Devnet.open({ blockTimeMs: 0, engines });
+    assert.equal(devnet.transactionValidityPeriod, BigInt(TRANSACTION_VALIDITY_PERIOD));
+    const root = rootClient(devnet);
+    const genesis = devnet.latestBlock().hash;
+    const unknown = await root.sign('test.near', [actions.transfer(1n)], 1n, base58Encode(new Uint8Array(32).fill(7)));
+    assert.deepEqual(await devnet.submit(unknown.signed, unknown.bytes), { ok: false, error: 'Expired' });
+    while (devnet.latestBlock().height < 100n) await devnet.produceBlock();
+    // On top of block 100: genesis + 100, still valid.
+    const edge = await root.sign('test.near', [actions.transfer(1n)], 1n, genesis);
+    assert.ok((await devnet.submit(edge.signed, edge.bytes)).ok);
+    assert.equal(devnet.latestBlock().height, 101n);
+    const old = await root.sign('test.near', [actions.transfer(1n)], 2n, genesis);
+    assert.deepEqual(await devnet.submit(old.signed, old.bytes), { ok: false, error: 'Expired' });
+    assert.equal(devnet.store.getAccessKey('test.near', publicKeyToString(devnet.rootKey.publicKey))!.nonce, 1n);
+  });
+
+  it('a transfer to a missing 64-hex implicit account creates it with its own full-access key', async () => {
+    using devnet = Devnet.open({ blockTimeMs: 0, engines });
+    const root = rootClient(devnet);
+    const pair = KeyPair.fromRandom('ed25519');
+    const implicitId = Buffer.from(pair.getPublicKey().data).toString('hex');
+    // Not with another action, and not below the storage stake.
+    const two = await root.send(implicitId, [actions.transfer(NEAR), actions.transfer(NEAR)]);
+    assert.deepEqual(last(two.outcomes), { Failure: { ActionError: { index: 0, kind: { AccountDoesNotExist: { account_id: implicitId } } } } });
+    const tiny = await root.send(implicitId, [actions.transfer(1n)]);
+    assert.ok('Failure' in last(tiny.outcomes), JSON.stringify(last(tiny.outcomes)));
+    assert.equal(devnet.store.getAccount(implicitId), null);
+    const r = await root.send(implicitId, [actions.transfer(2n * NEAR)]);
+    assert.deepEqual(last(r.outcomes), { SuccessValue: '' });
+    const height = devnet.latestBlock().height;
+    assert.deepEqual(devnet.store.getAccount(implicitId), { amount: 2n * NEAR, locked: 0n, codeHash: devnet.store.getAccount('test.near')!.codeHash, storageUsage: 182n });
+    const key = devnet.store.getAccessKey(implicitId, pair.getPublicKey().toString());
+    assert.deepEqual(key, { nonce: (height - 1n) * 1_000_000n, permission: { kind: 'FullAccess' } });
+    // The key holder can use the account.
+    const owner = new Client(devnet, implicitId, pair);
+    owner.nonce = key!.nonce;
+    const back = await owner.send('test.near', [actions.transfer(NEAR)]);
+    assert.equal(back.error, null);
+    assert.deepEqual(last(back.outcomes), { SuccessValue: '' });
+    assert.ok(devnet.store.getAccount(implicitId)!.amount < NEAR);
   });
 
   it('only a parent creates sub-accounts; a failed receipt rolls back', async () => {

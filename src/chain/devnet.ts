@@ -25,7 +25,7 @@ import { base58Encode, base64Encode } from './codec/encoding.js';
 import { keyPairFromSeed, publicKeyToString, toCredentials, type KeyPair } from './codec/keys.js';
 import { err, ok, type Result } from './codec/result.js';
 import type { SignedTransaction } from './codec/transaction.js';
-import type { InvalidTxError } from './codec/tx-errors.js';
+import { expired, type InvalidTxError } from './codec/tx-errors.js';
 import {
   applyTransaction,
   executeReceipt,
@@ -52,6 +52,8 @@ export const DEFAULT_BLOCK_TIME_MS = 1000;
 const ROOT_KEY_SEED = 'outlayer-devnet/test.near';
 /** Instant mode stops following a transaction's promises after this many blocks. */
 const MAX_FOLLOW_UP_BLOCKS = 64;
+/** nearcore's `transaction_validity_period` of localnet-like genesis configs (mainnet: 86,400). */
+export const TRANSACTION_VALIDITY_PERIOD = 100;
 
 export interface DevnetOptions {
   /** Folder for chain.sqlite and test.near.json; omit for an in-memory chain. */
@@ -60,6 +62,11 @@ export interface DevnetOptions {
   blockTimeMs?: number;
   /** Share contract engines between devnets (tests); made per devnet otherwise. */
   engines?: ContractEngines;
+  /**
+   * Blocks a transaction's `block_hash` stays valid for (nearcore genesis
+   * `transaction_validity_period`). Default `TRANSACTION_VALIDITY_PERIOD` (100).
+   */
+  transactionValidityPeriod?: number;
   /** A block that could not be produced on the interval (a host bug). Default: console.error. */
   onError?: (error: unknown) => void;
 }
@@ -82,6 +89,7 @@ export class Devnet implements Disposable {
   readonly rootAccountId = ROOT_ACCOUNT_ID;
   readonly rootKey: KeyPair;
   readonly blockTimeMs: number;
+  readonly transactionValidityPeriod: bigint;
   readonly #ownsEngines: boolean;
   #queue: Pending[] = [];
   #queued = new Set<string>();
@@ -96,6 +104,9 @@ export class Devnet implements Disposable {
     this.store = store;
     this.blockTimeMs = options.blockTimeMs ?? DEFAULT_BLOCK_TIME_MS;
     if (!Number.isInteger(this.blockTimeMs) || this.blockTimeMs < 0) throw new OutlayerError('usage', `blockTimeMs must be a non-negative integer, not ${this.blockTimeMs}`);
+    const period = options.transactionValidityPeriod ?? TRANSACTION_VALIDITY_PERIOD;
+    if (!Number.isInteger(period) || period < 0) throw new OutlayerError('usage', `transactionValidityPeriod must be a non-negative integer, not ${period}`);
+    this.transactionValidityPeriod = BigInt(period);
     this.#ownsEngines = !options.engines;
     if (options.engines) this.engines = options.engines;
     else {
@@ -127,6 +138,16 @@ export class Devnet implements Disposable {
     return devnet;
   }
 
+  /**
+   * nearcore `check_transaction_validity_period`: the transaction's `block_hash` must be a known
+   * block, and the block the transaction goes on top of (`prev`) at most
+   * `transactionValidityPeriod` blocks above it.
+   */
+  #expired(signed: SignedTransaction, prev: BlockHeader): boolean {
+    const base = this.store.getBlock(base58Encode(signed.transaction.blockHash));
+    return !base || prev.height > base.height + this.transactionValidityPeriod;
+  }
+
   #genesis(): void {
     if (this.store.latestBlock()) return;
     const overlay = new StateOverlay(this.store);
@@ -151,8 +172,10 @@ export class Devnet implements Disposable {
   async submit(signed: SignedTransaction, bytes: Uint8Array): Promise<Result<{ hash: string }, InvalidTxError>> {
     if (this.#closed) throw new OutlayerError('internal', 'the devnet is closed');
     if (this.store.getTransaction(signed.hash) || this.#queued.has(signed.hash)) return ok({ hash: signed.hash });
-    const check = applyTransaction(new StateOverlay(this.store), signed, { height: this.latestBlock().height + 1n, timestampNs: 0n, gasPrice: GAS_PRICE });
+    const prev = this.latestBlock();
+    const check = applyTransaction(new StateOverlay(this.store), signed, { height: prev.height + 1n, timestampNs: 0n, gasPrice: GAS_PRICE });
     if (!check.ok) return check;
+    if (this.#expired(signed, prev)) return err(expired());
     this.#queue.push({ signed, bytes });
     this.#queued.add(signed.hash);
     if (this.blockTimeMs === 0) {
@@ -270,6 +293,10 @@ export class Devnet implements Disposable {
     const receipts: ActionReceipt[] = [];
     const txOutcomes: Array<[string, ExecutionOutcomeWithIdView['outcome']]> = [];
     for (const p of pending) {
+      if (this.#expired(p.signed, prev)) {
+        dropped.push([p.signed.hash, expired()]);
+        continue;
+      }
       const r = applyTransaction(overlay, p.signed, ctx, { signatureVerified: true });
       if (!r.ok) {
         dropped.push([p.signed.hash, r.error]);

@@ -135,6 +135,36 @@ export function cb() {
   return [near.promiseResultsCount(), near.promiseResult(0), near.promiseResult(1), String(near.predecessorAccountId())];
 }`;
 
+const JS_CHILD = `export function hello({ who }) { near.storageWrite('greeted', who); return 'hi ' + who + ' from ' + near.currentAccountId(); }`;
+const JS_FACTORY = `
+export function make({ name, code, key, limitedKey }) {
+  const id = name + '.' + near.currentAccountId();
+  const p = near.promiseBatchCreate(id);
+  near.promiseBatchActionCreateAccount(p);
+  near.promiseBatchActionTransfer(p, 3n * 10n ** 24n);
+  near.promiseBatchActionDeployContract(p, code);
+  near.promiseBatchActionAddKeyWithFullAccess(p, key, 0n);
+  near.promiseBatchActionAddKeyWithFunctionCall(p, limitedKey, 0n, 10n ** 24n, id, ['hello']);
+  near.promiseBatchActionFunctionCall(p, 'hello', JSON.stringify({ who: 'factory' }), 0n, 30000000000000n);
+  near.promiseReturn(p);
+}
+export function temp({ key }) {
+  const p = near.promiseBatchCreate('tmp.' + near.currentAccountId());
+  near.promiseBatchActionCreateAccount(p);
+  near.promiseBatchActionTransfer(p, 10n ** 24n);
+  near.promiseBatchActionAddKeyWithFunctionCall(p, key, 5n, 0n, 'x.test.near', '');
+  near.promiseBatchActionDeleteKey(p, key);
+  near.promiseBatchActionDeleteAccount(p, near.currentAccountId());
+}
+export function badKey() {
+  const p = near.promiseBatchCreate('bad.' + near.currentAccountId());
+  let refused = '';
+  try { near.promiseBatchActionAddKeyWithFullAccess(p, 'not-a-key', 0n); } catch (e) { refused = e.message; }
+  near.storageWrite('refused', refused);
+  near.promiseBatchActionCreateAccount(p);
+  near.promiseBatchActionAddKeyWithFullAccess(p, 'ed25519:1111111111111111111111111111111111', 0n);
+}`;
+
 async function setup() {
   const devnet = Devnet.open({ blockTimeMs: 0, engines });
   const key = KeyPair.fromString(keyPairToString(devnet.rootKey) as `ed25519:${string}`);
@@ -314,5 +344,37 @@ describe('devnet promises', () => {
     assert.equal(devnet.store.getAccount('c.test.near')!.amount - before.c, NEAR);
     assert.ok(devnet.store.getAccount('b.test.near')!.amount >= before.b + 5n);
     assert.ok(before.a - devnet.store.getAccount('a.test.near')!.amount >= NEAR + 5n);
+  });
+
+  it('a JS factory creates a sub-account, deploys a JS contract, adds keys, and the new contract is callable', async () => {
+    const { devnet, send, deploy } = await setup();
+    using _ = devnet;
+    await deploy('factory.test.near', utf8(JS_FACTORY));
+    const full = KeyPair.fromRandom('ed25519').getPublicKey().toString();
+    const limited = KeyPair.fromRandom('ed25519').getPublicKey().toString();
+    const r = await send('factory.test.near', [actions.functionCall('make', { name: 'kid', code: JS_CHILD, key: full, limitedKey: limited }, 200n * TGAS, 0n)]);
+    assert.equal(r.outcomes.length, 3, 'tx, make, the batch');
+    assert.equal(JSON.parse(valueOf(r.outcomes[2]!)), 'hi factory from kid.factory.test.near');
+    const kid = 'kid.factory.test.near';
+    assert.equal(devnet.store.getAccount(kid)!.amount >= 3n * NEAR, true);
+    assert.equal(new TextDecoder().decode(devnet.store.getCode(kid)!), JS_CHILD);
+    assert.deepEqual(devnet.store.getAccessKey(kid, full), { nonce: 0n, permission: { kind: 'FullAccess' } });
+    assert.deepEqual(devnet.store.getAccessKey(kid, limited), { nonce: 0n, permission: { kind: 'FunctionCall', allowance: NEAR, receiverId: kid, methodNames: ['hello'] } });
+    const call = await send(kid, [actions.functionCall('hello', { who: 'root' }, 50n * TGAS, 0n)]);
+    assert.equal(JSON.parse(valueOf(call.outcomes[1]!)), 'hi root from kid.factory.test.near');
+    assert.equal(data(devnet, kid, 'greeted'), 'root');
+
+    // Create, add and delete a key, delete the account: the balance goes back to the factory.
+    const before = devnet.store.getAccount('factory.test.near')!.amount;
+    const t = await send('factory.test.near', [actions.functionCall('temp', { key: full }, 100n * TGAS, 0n)]);
+    assert.equal(t.outcomes.length, 3);
+    assert.deepEqual(t.outcomes[2]!.outcome.status, { SuccessValue: '' });
+    assert.equal(devnet.store.getAccount('tmp.factory.test.near'), null);
+    assert.equal(devnet.store.getAccount('factory.test.near')!.amount, before);
+
+    // Key strings are checked in the guest; a malformed ed25519 key fails the call.
+    const bad = await send('factory.test.near', [actions.functionCall('badKey', {}, 100n * TGAS, 0n)]);
+    assert.match(JSON.stringify(bad.outcomes[1]!.outcome.status), /invalid public key/);
+    assert.equal(devnet.store.getAccount('bad.factory.test.near'), null);
   });
 });

@@ -134,6 +134,7 @@ export class DevnetRpc {
           min_gas_price: GAS_PRICE.toString(),
           max_gas_price: GAS_PRICE.toString(),
           epoch_length: 43200,
+          transaction_validity_period: Number(this.devnet.transactionValidityPeriod),
           block_height: Number(b.height),
           runtime_config: { storage_amount_per_byte: STORAGE_AMOUNT_PER_BYTE.toString() },
         };

@@ -6,12 +6,12 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JsRuntime } from '../../js/runtime.js';
-import type { Storage } from '../../js/host/state.js';
+import type { JsPromiseAction, Storage } from '../../js/host/state.js';
 import { normalizeOptions } from '../../sandbox/options.js';
 import type { ModulePreparer } from '../../sandbox/prepare.js';
 import type { Action } from '../codec/actions.js';
 import { base58Decode, base58Encode } from '../codec/encoding.js';
-import { parsePublicKey } from '../codec/keys.js';
+import { parsePublicKey, type PublicKey } from '../codec/keys.js';
 import { executionError, gasExceeded, guestPanic, methodNotFound, prepareError, type FunctionCallError } from '../codec/tx-errors.js';
 import { LIMITS } from '../wasm/costs.js';
 import { executionErrorText } from '../wasm/errors.js';
@@ -197,8 +197,9 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
   let totalWeight = 0n;
   for (const p of records) {
     for (const a of p.actions) {
-      sent += a.amount;
+      if (a.type === 'Transfer') sent += a.amount;
       if (a.type === 'FunctionCall') {
+        sent += a.amount;
         attached += a.gas;
         totalWeight += a.gasWeight;
       }
@@ -223,17 +224,40 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
     if (last) extraGas.set(last, extraGas.get(last)! + unused - given);
     attached += unused;
   }
+  // The same Action records WASM promises make (src/chain/wasm/host-promises.ts).
+  const badKeys: string[] = [];
+  const key = (text: string): PublicKey => {
+    const k = parsePublicKey(text);
+    if (k.ok) return k.value;
+    badKeys.push(text);
+    return { keyType: 'ed25519', data: new Uint8Array(32) };
+  };
+  const toAction = (a: JsPromiseAction): Action => {
+    switch (a.type) {
+      case 'FunctionCall':
+        return { type: 'FunctionCall', methodName: a.methodName, args: a.args, gas: a.gas + (extraGas.get(a) ?? 0n), deposit: a.amount };
+      case 'Transfer':
+        return { type: 'Transfer', deposit: a.amount };
+      case 'CreateAccount':
+        return { type: 'CreateAccount' };
+      case 'DeployContract':
+        return { type: 'DeployContract', code: a.code };
+      case 'AddKey':
+        return { type: 'AddKey', publicKey: key(a.publicKey), accessKey: { nonce: a.nonce, permission: a.permission } };
+      case 'DeleteKey':
+        return { type: 'DeleteKey', publicKey: key(a.publicKey) };
+      case 'DeleteAccount':
+        return { type: 'DeleteAccount', beneficiaryId: a.beneficiaryId };
+    }
+  };
   const promises: CreatedPromise[] = records.map((p) => ({
     receiverId: p.accountId,
     dependsOn: p.dependsOn,
-    actions: p.actions.map((a): Action =>
-      a.type === 'FunctionCall'
-        ? { type: 'FunctionCall', methodName: a.methodName, args: a.args, gas: a.gas + (extraGas.get(a) ?? 0n), deposit: a.amount }
-        : { type: 'Transfer', deposit: a.amount },
-    ),
+    actions: p.actions.map(toAction),
     yieldDataId: p.yieldDataId,
     isJoin: p.kind === 'and',
   }));
+  if (badKeys.length > 0) return { ...base, ...unchanged, error: executionError(`VM Logic provided an invalid public key: ${badKeys[0]}`), returnValue: null };
   if (burnt + attached > call.gas) return { ...base, ...unchanged, error: gasExceeded(), returnValue: null };
   if (sent > call.accountBalance + call.deposit) {
     return { ...base, ...unchanged, error: executionError(`LackBalance: the promises send ${sent} yoctoNEAR`), returnValue: null };

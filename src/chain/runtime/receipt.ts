@@ -11,7 +11,7 @@
  * through refund receipts, and DeleteAccount credits the beneficiary directly.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { checkCreateAccount } from '../codec/account-id.js';
+import { accountIdType, checkCreateAccount } from '../codec/account-id.js';
 import type { Action } from '../codec/actions.js';
 import { base64Encode } from '../codec/encoding.js';
 import { publicKeyToString } from '../codec/keys.js';
@@ -37,6 +37,14 @@ import { outcomeView, type ActionReceipt, type BlockContext, type ExecutionOutco
 
 /** nearcore's storage usage of a fresh account (`num_bytes_account`) plus one full-access key. */
 export const ACCOUNT_BASE_STORAGE = 182n;
+/** nearcore `AccessKey::ACCESS_KEY_NONCE_RANGE_MULTIPLIER`: a new implicit account's key nonce is `(height - 1) ×` this. */
+export const ACCESS_KEY_NONCE_RANGE_MULTIPLIER = 1_000_000n;
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
 
 class ActionFailure {
   constructor(readonly kind: ActionErrorKind) {}
@@ -70,6 +78,17 @@ export async function executeReceipt(
     if (!createdAccount && receipt.predecessorId !== id) throw new ActionFailure(actorNoPermission(id, receipt.predecessorId));
   };
 
+  /**
+   * nearcore `action_implicit_account_creation_transfer`: a lone Transfer to a missing 64-hex
+   * account creates it with one full-access key, the ed25519 public key whose hex is the id,
+   * nonce `(height - 1) × 10^6` (nearcore's `ACCESS_KEY_NONCE_RANGE_MULTIPLIER`).
+   */
+  const createImplicitAccount = (): void => {
+    const pk = publicKeyToString({ keyType: 'ed25519', data: hexToBytes(id) });
+    state.setAccount(id, { amount: 0n, locked: 0n, codeHash: NO_CODE_HASH, storageUsage: ACCOUNT_BASE_STORAGE });
+    state.setAccessKey(id, pk, { nonce: (ctx.height - 1n) * ACCESS_KEY_NONCE_RANGE_MULTIPLIER, permission: { kind: 'FullAccess' } });
+  };
+
   let failure: { index: number; kind: ActionErrorKind } | null = null;
   for (const [index, action] of receipt.actions.entries()) {
     try {
@@ -93,6 +112,7 @@ export async function executeReceipt(
         return 0n;
       }
       case 'Transfer': {
+        if (!state.getAccount(id) && receipt.actions.length === 1 && accountIdType(id) === 'near-implicit') createImplicitAccount();
         const a = account();
         state.setAccount(id, { ...a, amount: a.amount + action.deposit });
         return 0n;

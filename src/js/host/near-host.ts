@@ -102,6 +102,14 @@ function addFunctionCall(env: HostEnv, index: number, methodName: string, args: 
   receipt.actions.push({ type: 'FunctionCall', methodName, args, amount, gas, gasWeight });
 }
 
+/** A NEAR key string's shape (`ed25519:` or `secp256k1:` and base58); the chain decodes it. */
+const KEY_STRING = /^(ed25519|secp256k1):[1-9A-HJ-NP-Za-km-z]{32,90}$/;
+
+function keyString(text: string): string {
+  if (!KEY_STRING.test(text)) throw new TypeError(`invalid public key '${text.slice(0, 100)}' (expected ed25519:<base58>)`);
+  return text;
+}
+
 type HostFn = (env: HostEnv, args: QuickJSHandle[]) => QuickJSHandle | undefined;
 
 const CONTEXT_FIELDS = ['currentAccountId', 'signerAccountId', 'predecessorAccountId', 'blockTimestampNs', 'blockHeight', 'attachedDeposit'] as const;
@@ -201,6 +209,54 @@ const PRIMITIVES: Record<string, HostFn> = {
   promiseActionTransfer(env, [index, amount]) {
     const ctx = env.context;
     receiptAt(env, ctx.getNumber(index!)).actions.push({ type: 'Transfer', amount: BigInt(ctx.getString(amount!)) });
+    return undefined;
+  },
+  promiseActionCreateAccount(env, [index]) {
+    receiptAt(env, env.context.getNumber(index!)).actions.push({ type: 'CreateAccount' });
+    return undefined;
+  },
+  promiseActionDeployContract(env, [index, code]) {
+    const receipt = receiptAt(env, env.context.getNumber(index!));
+    const bytes = wireBytes(env, code);
+    env.charge(HOST_BYTE_FUEL * bytes.length);
+    receipt.actions.push({ type: 'DeployContract', code: bytes });
+    return undefined;
+  },
+  /** kind 0: full access; 1: function call (allowance '' = unlimited, methods comma-separated, '' = any). */
+  promiseActionAddKey(env, [index, publicKey, nonce, kind, allowance, receiverId, methodNames]) {
+    const ctx = env.context;
+    const receipt = receiptAt(env, ctx.getNumber(index!));
+    const pk = keyString(ctx.getString(publicKey!));
+    const n = BigInt(ctx.getString(nonce!));
+    if (n >= 1n << 64n) throw new RangeError('nonce must fit in an unsigned 64-bit integer');
+    if (ctx.getNumber(kind!) === 0) {
+      receipt.actions.push({ type: 'AddKey', publicKey: pk, nonce: n, permission: { kind: 'FullAccess' } });
+      return undefined;
+    }
+    const allowanceText = ctx.getString(allowance!);
+    const receiver = ctx.getString(receiverId!);
+    const methodsText = ctx.getString(methodNames!);
+    env.charge(HOST_BYTE_FUEL * (receiver.length + methodsText.length));
+    const methods = methodsText === '' ? [] : methodsText.split(',');
+    if (methods.some((m) => m === '')) throw new RangeError('empty method name in the key\'s method names');
+    receipt.actions.push({
+      type: 'AddKey',
+      publicKey: pk,
+      nonce: n,
+      permission: { kind: 'FunctionCall', allowance: allowanceText === '' ? null : BigInt(allowanceText), receiverId: receiver, methodNames: methods },
+    });
+    return undefined;
+  },
+  promiseActionDeleteKey(env, [index, publicKey]) {
+    const ctx = env.context;
+    receiptAt(env, ctx.getNumber(index!)).actions.push({ type: 'DeleteKey', publicKey: keyString(ctx.getString(publicKey!)) });
+    return undefined;
+  },
+  promiseActionDeleteAccount(env, [index, beneficiaryId]) {
+    const ctx = env.context;
+    const beneficiary = ctx.getString(beneficiaryId!);
+    if (beneficiary === '') throw new RangeError('empty beneficiary account id');
+    receiptAt(env, ctx.getNumber(index!)).actions.push({ type: 'DeleteAccount', beneficiaryId: beneficiary });
     return undefined;
   },
   /** Joins promises given as a comma-separated list of indices. */

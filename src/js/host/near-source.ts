@@ -55,6 +55,18 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
       h.promiseActionFunctionCall(Number(promiseIndex), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'), u128(weight, 'weight'));
     },
     promiseBatchActionTransfer: (promiseIndex, amount) => { h.promiseActionTransfer(Number(promiseIndex), u128(amount, 'amount')); },
+    promiseBatchActionCreateAccount: (promiseIndex) => { h.promiseActionCreateAccount(Number(promiseIndex)); },
+    promiseBatchActionDeployContract: (promiseIndex, code) => { h.promiseActionDeployContract(Number(promiseIndex), toWire(code, 'code')); },
+    promiseBatchActionAddKeyWithFullAccess: (promiseIndex, publicKey, nonce) => {
+      h.promiseActionAddKey(Number(promiseIndex), String(publicKey), u128(nonce, 'nonce'), 0, '', '', '');
+    },
+    promiseBatchActionAddKeyWithFunctionCall: (promiseIndex, publicKey, nonce, allowance, receiverId, methodNames) => {
+      const a = allowance === null || allowance === undefined ? '0' : u128(allowance, 'allowance');
+      const methods = Array.isArray(methodNames) ? methodNames.map(String).join(',') : methodNames === undefined || methodNames === null ? '' : String(methodNames);
+      h.promiseActionAddKey(Number(promiseIndex), String(publicKey), u128(nonce, 'nonce'), 1, a === '0' ? '' : a, String(receiverId), methods);
+    },
+    promiseBatchActionDeleteKey: (promiseIndex, publicKey) => { h.promiseActionDeleteKey(Number(promiseIndex), String(publicKey)); },
+    promiseBatchActionDeleteAccount: (promiseIndex, beneficiaryId) => { h.promiseActionDeleteAccount(Number(promiseIndex), String(beneficiaryId)); },
     promiseYieldCreate: (methodName, args, gas, gasWeight) => {
       const i = h.promiseYieldCreate(String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(gas, 'gas'), u128(gasWeight, 'gasWeight'));
       return Object.freeze({ promiseIndex: BigInt(i), dataId: bytes(h.yieldDataId(i)) });

@@ -16,10 +16,21 @@ export interface NearContext {
   randomSeed: Uint8Array;
 }
 
-/** An action of a promise's receipt (the subset JS contracts can create). */
+/** An access key's permission as a JS contract adds it (`allowance` null: unlimited). */
+export type JsKeyPermission = { kind: 'FullAccess' } | { kind: 'FunctionCall'; allowance: bigint | null; receiverId: string; methodNames: string[] };
+
+/**
+ * An action of a promise's receipt (the subset JS contracts can create). Public keys are NEAR
+ * key strings (`ed25519:…`), checked for shape here and decoded by the chain.
+ */
 export type JsPromiseAction =
   | { type: 'FunctionCall'; methodName: string; args: Uint8Array; amount: bigint; gas: bigint; gasWeight: bigint }
-  | { type: 'Transfer'; amount: bigint };
+  | { type: 'Transfer'; amount: bigint }
+  | { type: 'CreateAccount' }
+  | { type: 'DeployContract'; code: Uint8Array }
+  | { type: 'AddKey'; publicKey: string; nonce: bigint; permission: JsKeyPermission }
+  | { type: 'DeleteKey'; publicKey: string }
+  | { type: 'DeleteAccount'; beneficiaryId: string };
 
 /**
  * A promise the guest created (its index is its position in `promises`), in nearcore's shape:
