@@ -12,27 +12,42 @@ import { err, ok, type DecodeError, type Result } from './result.js';
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const B58_INDEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < B58.length; i++) B58_INDEX[B58.charCodeAt(i)] = i;
+const B58_LIMB = 58 ** 5;
 
 /** Base58 of `bytes`; each leading zero byte becomes a leading '1', as in Bitcoin and NEAR. */
 export function base58Encode(bytes: Uint8Array): string {
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
-  const digits: number[] = []; // little-endian base-58 digits
+  // Little-endian limbs in base 58^5 (< 2^30, so limb * 256 + carry stays an exact double):
+  // a fifth of the inner-loop steps of digit-at-a-time conversion.
+  const limbs: number[] = [];
   for (let i = zeros; i < bytes.length; i++) {
     let carry = bytes[i]!;
-    for (let j = 0; j < digits.length; j++) {
-      carry += digits[j]! * 256;
-      digits[j] = carry % 58;
-      carry = Math.floor(carry / 58);
+    for (let j = 0; j < limbs.length; j++) {
+      const x = limbs[j]! * 256 + carry;
+      carry = Math.floor(x / B58_LIMB);
+      limbs[j] = x - carry * B58_LIMB;
     }
     while (carry > 0) {
-      digits.push(carry % 58);
-      carry = Math.floor(carry / 58);
+      const q = Math.floor(carry / B58_LIMB);
+      limbs.push(carry - q * B58_LIMB);
+      carry = q;
     }
   }
-  let out = '1'.repeat(zeros);
-  for (let j = digits.length - 1; j >= 0; j--) out += B58[digits[j]!];
-  return out;
+  let digits = '';
+  for (let j = limbs.length - 1; j >= 0; j--) {
+    let limb = limbs[j]!;
+    let part = '';
+    for (let k = 0; k < 5; k++) {
+      const q = Math.floor(limb / 58);
+      part = B58[limb - q * 58]! + part;
+      limb = q;
+    }
+    digits += part;
+  }
+  let lead = 0; // the top limb's leading zero digits are not digits of the number
+  while (lead < digits.length && digits.charCodeAt(lead) === 49 /* '1' */) lead++;
+  return '1'.repeat(zeros) + digits.slice(lead);
 }
 
 /** The bytes of a base58 string, or null when it holds a character outside the alphabet. */

@@ -27,51 +27,58 @@ export interface RpcServerOptions {
   host?: string;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))]);
+  res.end(text);
 }
 
-async function serve(rpc: DevnetRpc, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const send = (status: number, body: unknown) => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
-  if (req.method === 'GET') return send(200, { status: 'ok', rpc: 'POST JSON-RPC 2.0 here' });
-  if (req.method !== 'POST') return send(405, { error: 'use POST' });
-  const body = await readBody(req);
-  if (body === null) return send(413, { error: `body over ${MAX_BODY_BYTES} bytes` });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (e) {
-    return send(200, rpcErrorResponse(null, parseError(`Failed parsing args: ${(e as Error).message}`)));
-  }
-  send(200, await rpc.handle(parsed));
+/**
+ * Reads the body without a Promise or chunk array per request in the common case (one chunk),
+ * answers it, and writes the reply with one `end`.
+ */
+function serve(rpc: DevnetRpc, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'GET') return send(res, 200, JSON.stringify({ status: 'ok', rpc: 'POST JSON-RPC 2.0 here' }));
+  if (req.method !== 'POST') return send(res, 405, JSON.stringify({ error: 'use POST' }));
+  let first: Buffer | null = null;
+  let more: Buffer[] | null = null;
+  let size = 0;
+  let refused = false;
+  req.on('data', (c: Buffer) => {
+    if (refused) return;
+    size += c.length;
+    if (size > MAX_BODY_BYTES) {
+      refused = true;
+      send(res, 413, JSON.stringify({ error: `body over ${MAX_BODY_BYTES} bytes` }));
+      req.destroy();
+      return;
+    }
+    if (first === null) first = c;
+    else (more ??= [first]).push(c);
+  });
+  req.on('end', () => {
+    if (refused) return;
+    const body = more ? Buffer.concat(more) : (first ?? Buffer.alloc(0));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return send(res, 200, JSON.stringify(rpcErrorResponse(null, parseError(`Failed parsing args: ${(e as Error).message}`))));
+    }
+    rpc
+      .handle(parsed)
+      .then((answer) => send(res, 200, JSON.stringify(answer)))
+      .catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(e));
+      });
+  });
 }
 
 export function startRpcServer(rpc: DevnetRpc, options: RpcServerOptions = {}): Promise<RpcServer> {
   const host = options.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => {
-    serve(rpc, req, res).catch((e: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(e));
-    });
-  });
+  // Clients such as near-api-js keep connections alive between calls; keep them open longer
+  // than Node's 5 s default so a pause between bursts does not cost a new connection.
+  const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => serve(rpc, req, res));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
