@@ -33,15 +33,11 @@ function actionFee(action: Action): Fee {
       return ACTION_FEES.create_account;
     case 'DeployContract': {
       const n = BigInt(action.code.length);
-      const b = ACTION_FEES.deploy_contract_base;
-      const p = ACTION_FEES.deploy_contract_byte;
-      return { send: b.send + p.send * n, exec: b.exec + p.exec * n };
+      return sized(ACTION_FEES.deploy_contract_base, ACTION_FEES.deploy_contract_byte, n);
     }
     case 'FunctionCall': {
       const n = BigInt(action.args.length + action.methodName.length);
-      const b = ACTION_FEES.function_call_base;
-      const p = ACTION_FEES.function_call_byte;
-      return { send: b.send + p.send * n, exec: b.exec + p.exec * n };
+      return sized(ACTION_FEES.function_call_base, ACTION_FEES.function_call_byte, n);
     }
     case 'Transfer':
       return ACTION_FEES.transfer;
@@ -51,9 +47,7 @@ function actionFee(action: Action): Fee {
       const perm = action.accessKey.permission;
       if (perm.kind === 'FullAccess') return ACTION_FEES.add_full_access_key;
       const n = BigInt(perm.methodNames.reduce((t, m) => t + m.length, 0));
-      const b = ACTION_FEES.add_function_call_key_base;
-      const p = ACTION_FEES.add_function_call_key_byte;
-      return { send: b.send + p.send * n, exec: b.exec + p.exec * n };
+      return sized(ACTION_FEES.add_function_call_key_base, ACTION_FEES.add_function_call_key_byte, n);
     }
     case 'DeleteKey':
       return ACTION_FEES.delete_key;
@@ -86,4 +80,9 @@ export function prepaidGas(actions: readonly Action[]): bigint {
 /** yoctoNEAR moved by deposits. */
 export function totalDeposit(actions: readonly Action[]): bigint {
   return actions.reduce((t, a) => t + (a.type === 'FunctionCall' || a.type === 'Transfer' ? a.deposit : 0n), 0n);
+}
+
+/** A fee with a base part and a per-byte part, for `n` bytes. */
+function sized(base: { send: bigint; exec: bigint }, perByte: { send: bigint; exec: bigint }, n: bigint): { send: bigint; exec: bigint } {
+  return { send: base.send + perByte.send * n, exec: base.exec + perByte.exec * n };
 }

@@ -8,6 +8,16 @@ import type { NearVM } from './logic.js';
 
 const encoder = new TextEncoder();
 
+/** log_utf8 / log_utf16: the same charges and checks, only the decoding differs. */
+function log(vm: NearVM, read: () => string): void {
+  vm.gas.pay(EXT.base);
+  vm.checkCanLog();
+  const message = read();
+  vm.gas.pay(EXT.log_base);
+  vm.gas.payPer(EXT.log_byte, BigInt(encoder.encode(message).length));
+  vm.pushLog(message);
+}
+
 export const MISC_FNS = {
   value_return(vm: NearVM, len: bigint, ptr: bigint): void {
     vm.gas.pay(EXT.base);
@@ -26,20 +36,10 @@ export const MISC_FNS = {
     throw guestPanic(vm.utf8String(len, ptr));
   },
   log_utf8(vm: NearVM, len: bigint, ptr: bigint): void {
-    vm.gas.pay(EXT.base);
-    vm.checkCanLog();
-    const message = vm.utf8String(len, ptr);
-    vm.gas.pay(EXT.log_base);
-    vm.gas.payPer(EXT.log_byte, BigInt(encoder.encode(message).length));
-    vm.pushLog(message);
+    log(vm, () => vm.utf8String(len, ptr));
   },
   log_utf16(vm: NearVM, len: bigint, ptr: bigint): void {
-    vm.gas.pay(EXT.base);
-    vm.checkCanLog();
-    const message = vm.utf16String(len, ptr);
-    vm.gas.pay(EXT.log_base);
-    vm.gas.payPer(EXT.log_byte, BigInt(encoder.encode(message).length));
-    vm.pushLog(message);
+    log(vm, () => vm.utf16String(len, ptr));
   },
   /**
    * AssemblyScript's runtime calls `env.abort(msg, file, line, col)` with pointers to its UTF-16
