@@ -21,9 +21,11 @@ function mark(name: string): Promise<void> {
 async function timed(name: string, perClient: (c: (typeof clients)[number], deadline: number) => Promise<number>): Promise<PhaseResult> {
   await mark(name);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const deadline = t0 + job.seconds * 1000;
   const counts = await Promise.all(clients.map((c) => perClient(c, deadline)));
-  const result = { txs: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t0) / 1000 };
+  const cpu = process.cpuUsage(cpu0);
+  const result = { txs: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t0) / 1000, clientCpuMs: (cpu.user + cpu.system) / 1000 };
   await mark(`${name}-end`);
   return result;
 }
@@ -58,7 +60,7 @@ for (const c of clients) {
   }
   signed.push(list);
 }
-const signing: PhaseResult = { txs: job.perAccount * clients.length, seconds: (performance.now() - s0) / 1000 };
+const signing: PhaseResult = { txs: job.perAccount * clients.length, seconds: (performance.now() - s0) / 1000, clientCpuMs: 0 };
 
 let id = 0;
 const presigned = await timed('presigned', async (c, deadline) => {

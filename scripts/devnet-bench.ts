@@ -27,6 +27,8 @@ export interface ClientJob {
 export interface PhaseResult {
   txs: number;
   seconds: number;
+  /** CPU time of the client process over the phase. */
+  clientCpuMs: number;
 }
 export interface ClientReport {
   e2e: PhaseResult;
@@ -82,7 +84,8 @@ try {
     if (!a || !b) return '';
     const busy = performance.eventLoopUtilization(b.elu, a.elu).utilization;
     const cpuMs = (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1000;
-    return `; devnet thread busy ${(busy * 100).toFixed(0)}%, devnet CPU ${((cpuMs * 1000) / txs).toFixed(0)} µs/tx`;
+    const client = report[phase as 'e2e' | 'presigned'].clientCpuMs;
+    return `; devnet thread busy ${(busy * 100).toFixed(0)}%, devnet CPU ${((cpuMs * 1000) / txs).toFixed(0)} µs/tx, client CPU ${((client * 1000) / txs).toFixed(0)} µs/tx`;
   };
   console.log(`  e2e        ${rate(report.e2e)} tx/s  (${report.e2e.txs} near-api-js callFunctionRaw in ${report.e2e.seconds.toFixed(2)} s${devnetSide('e2e', report.e2e.txs)})`);
   console.log(`  signing    ${rate(report.signing)} tx/s  (client side only: near-api-js signing ${report.signing.txs} transactions)`);

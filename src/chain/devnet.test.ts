@@ -233,6 +233,27 @@ describe('devnet runtime (in-process)', () => {
     await devnet.stop();
   });
 
+  it('in instant mode under load, a transaction arriving just after a block waits instantBatchMs and shares the next block', async () => {
+    assert.throws(() => Devnet.open({ blockTimeMs: 0, engines, instantBatchMs: -1 }), /instantBatchMs/);
+    using devnet = Devnet.open({ blockTimeMs: 0, engines, instantBatchMs: 300 });
+    const root = rootClient(devnet);
+    const keys = [KeyPair.fromRandom('ed25519'), KeyPair.fromRandom('ed25519')];
+    for (const [i, k] of keys.entries()) assert.equal((await root.send(`j${i}.test.near`, [actions.createAccount(), actions.transfer(NEAR), actions.addFullAccessKey(k.getPublicKey())])).error, null);
+    const [a, b] = await Promise.all(keys.map((k, i) => new Client(devnet, `j${i}.test.near`, k).sign('test.near', [actions.transfer(NEAR / 10n)])));
+    // The last block just ended: the first transaction waits the window, the second joins it 10 ms later.
+    const first = devnet.submit(a!.signed, a!.bytes);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = devnet.submit(b!.signed, b!.bytes);
+    assert.ok((await first).ok && (await second).ok);
+    assert.equal(devnet.store.getTransaction(a!.signed.hash)!.blockHeight, devnet.store.getTransaction(b!.signed.hash)!.blockHeight);
+    // Idle again (the window has passed): the next block comes in the same tick, not after 300 ms.
+    await new Promise((r) => setTimeout(r, 310));
+    const t0 = performance.now();
+    assert.equal((await root.send('j0.test.near', [actions.transfer(1n)])).error, null);
+    assert.ok(performance.now() - t0 < 250, 'an idle devnet does not wait the window');
+    await devnet.stop();
+  });
+
   it('in interval mode, transactions wait for the next block; several signers share a block', async () => {
     using devnet = Devnet.open({ blockTimeMs: 30, engines });
     const root = rootClient(devnet);

@@ -54,6 +54,8 @@ const ROOT_KEY_SEED = 'outlayer-devnet/test.near';
 const MAX_FOLLOW_UP_BLOCKS = 64;
 /** nearcore's `transaction_validity_period` of localnet-like genesis configs (mainnet: 86,400). */
 export const TRANSACTION_VALIDITY_PERIOD = 100;
+/** See `DevnetOptions.instantBatchMs`. */
+export const INSTANT_BATCH_MS = 2;
 
 export interface DevnetOptions {
   /** Folder for chain.sqlite and test.near.json; omit for an in-memory chain. */
@@ -69,6 +71,13 @@ export interface DevnetOptions {
   transactionValidityPeriod?: number;
   /** A block that could not be produced on the interval (a host bug). Default: console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * Instant mode under load: when the previous block ended less than this many milliseconds ago,
+   * the next block waits this long to gather the transactions arriving meanwhile (fewer, fuller
+   * blocks: each block costs one SQLite commit). An idle devnet still answers at once. 0 turns it
+   * off. Default `INSTANT_BATCH_MS` (2).
+   */
+  instantBatchMs?: number;
 }
 
 /** The stored body of a `TransactionRecord`. */
@@ -90,7 +99,10 @@ export class Devnet implements Disposable {
   readonly rootKey: KeyPair;
   readonly blockTimeMs: number;
   readonly transactionValidityPeriod: bigint;
+  readonly instantBatchMs: number;
   readonly #ownsEngines: boolean;
+  /** `performance.now()` when the last block was stored. */
+  #lastBlockAt = -Infinity;
   #queue: Pending[] = [];
   #queued = new Set<string>();
   #waiters = new Map<string, Array<(r: Inclusion) => void>>();
@@ -107,6 +119,8 @@ export class Devnet implements Disposable {
     const period = options.transactionValidityPeriod ?? TRANSACTION_VALIDITY_PERIOD;
     if (!Number.isInteger(period) || period < 0) throw new OutlayerError('usage', `transactionValidityPeriod must be a non-negative integer, not ${period}`);
     this.transactionValidityPeriod = BigInt(period);
+    this.instantBatchMs = options.instantBatchMs ?? INSTANT_BATCH_MS;
+    if (!(this.instantBatchMs >= 0 && this.instantBatchMs <= 1000)) throw new OutlayerError('usage', `instantBatchMs must be between 0 and 1000, not ${this.instantBatchMs}`);
     this.#ownsEngines = !options.engines;
     if (options.engines) this.engines = options.engines;
     else {
@@ -243,12 +257,14 @@ export class Devnet implements Disposable {
    * Instant mode's block: produced in the event loop's check phase (`setImmediate`) after the
    * transaction arrived, so every transaction that arrived in the same tick (or while a block was
    * being built) goes into one block — one block per batch, not one per transaction, and no empty
-   * blocks behind a batch. Returns the block already scheduled when there is one.
+   * blocks behind a batch. Under load (the previous block ended less than `instantBatchMs` ago)
+   * it waits `instantBatchMs` to gather more. Returns the block already scheduled when there is one.
    */
   #instantBlock(): Promise<BlockHeader> {
     if (this.#nextBlock) return this.#nextBlock;
     const prev = this.#producing;
-    const next: Promise<BlockHeader> = new Promise<void>((tick) => setImmediate(tick))
+    const busy = performance.now() - this.#lastBlockAt < this.instantBatchMs;
+    const next: Promise<BlockHeader> = new Promise<void>((tick) => (busy ? setTimeout(tick, this.instantBatchMs) : setImmediate(tick)))
       .then(() => prev)
       .then(() => {
         if (this.#nextBlock === next) this.#nextBlock = null;
@@ -348,6 +364,7 @@ export class Devnet implements Disposable {
       txHashes,
     };
     this.store.applyBlock(overlay, header, txs, receiptRecords, outcomes);
+    this.#lastBlockAt = performance.now();
     for (const h of txHashes) this.#resolve(h, { ok: true });
     for (const [h, error] of dropped) this.#resolve(h, { ok: false, error });
     for (const listener of [...this.#blockListeners]) listener();
