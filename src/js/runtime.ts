@@ -22,7 +22,10 @@ export interface JsRunOptions {
   entry?: string;
   /** NEAR context the guest sees (defaults: test accounts, block height 0). */
   context?: Partial<NearContext>;
-  /** Contract storage before the run (not modified: the result's `state.storage` holds it after). */
+  /**
+   * Contract storage, read and written in place (the result's `state.storage` is this object);
+   * pass a copy to keep the original. Default: a new empty Map.
+   */
   storage?: Storage;
   /**
    * How the input bytes become the entry's argument. 'value' (default): JSON text is parsed,
@@ -84,7 +87,7 @@ export class JsRuntime {
     };
     const state = newExecutionState({
       context,
-      storage: new Map(js.storage ?? []),
+      storage: js.storage ?? new Map(),
       input: text,
       maxLogBytes: options.maxOutputBytes,
       ...(js.promiseResults ? { promiseResults: js.promiseResults } : {}),

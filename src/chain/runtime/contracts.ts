@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { JsRuntime } from '../../js/runtime.js';
-import type { JsPromiseAction, Storage } from '../../js/host/state.js';
+import type { JsPromiseAction } from '../../js/host/state.js';
 import { normalizeOptions } from '../../sandbox/options.js';
 import type { ModulePreparer } from '../../sandbox/prepare.js';
 import type { Action } from '../codec/actions.js';
@@ -18,6 +18,7 @@ import { executionErrorText } from '../wasm/errors.js';
 import { prepareContract, runWasmContract } from '../wasm/run.js';
 import type { PromiseResult, YieldResume } from '../wasm/types.js';
 import { JS_GAS_PER_FUEL } from './fees.js';
+import type { LazyStorage } from './lazy-storage.js';
 import { fromWasmPromises, type CreatedPromise } from './promises.js';
 
 export const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
@@ -44,7 +45,8 @@ export interface ContractCall {
   blockHeight: bigint;
   blockTimestampNs: bigint;
   randomSeed: Uint8Array;
-  storage: Storage;
+  /** The account's storage, read on demand; a JS call writes into it (see `LazyStorage`). */
+  storage: LazyStorage;
   accountBalance: bigint;
   storageUsage: bigint;
   isView: boolean;
@@ -262,10 +264,10 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
   if (sent > call.accountBalance + call.deposit) {
     return { ...base, ...unchanged, error: executionError(`LackBalance: the promises send ${sent} yoctoNEAR`), returnValue: null };
   }
-  const changes = diffStorage(call.storage, result.state.storage);
+  const changes = call.storage.effectiveChanges();
   let usage = call.storageUsage;
   for (const [k, v] of changes) {
-    const before = call.storage.get(k);
+    const before = call.storage.original(k);
     if (before) usage -= BigInt(k.length + before.length) + LIMITS.storage_num_extra_bytes_record;
     if (v) usage += BigInt(k.length + v.length) + LIMITS.storage_num_extra_bytes_record;
   }
@@ -283,14 +285,4 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
     returnPromise,
     yieldResumes: call.isView ? [] : result.state.yieldResumes,
   };
-}
-
-function diffStorage(before: Storage, after: Storage): Map<string, Uint8Array | null> {
-  const changes = new Map<string, Uint8Array | null>();
-  for (const [k, v] of after) {
-    const old = before.get(k);
-    if (!old || old.length !== v.length || !old.every((b, i) => b === v[i])) changes.set(k, v);
-  }
-  for (const k of before.keys()) if (!after.has(k)) changes.set(k, null);
-  return changes;
 }

@@ -30,6 +30,7 @@ import {
 import type { StateOverlay } from '../store/overlay.js';
 import { NO_CODE_HASH, type Account } from '../store/types.js';
 import { codeHash, runContract, type ContractEngines } from './contracts.js';
+import { LazyStorage } from './lazy-storage.js';
 import type { PromiseResult } from '../wasm/types.js';
 import { prepaidGas, receiptFees, STORAGE_AMOUNT_PER_BYTE, totalDeposit } from './fees.js';
 import { deliver, forwardOutputs, isYieldPendingFor, resumeYields, schedulePromises } from './promises.js';
@@ -171,7 +172,7 @@ export async function executeReceipt(
           blockHeight: ctx.height,
           blockTimestampNs: ctx.timestampNs,
           randomSeed: seed,
-          storage: state.loadStorage(id),
+          storage: new LazyStorage(state, id),
           accountBalance: a.amount,
           storageUsage: a.storageUsage,
           isView: false,

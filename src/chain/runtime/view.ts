@@ -5,6 +5,7 @@
 import type { FunctionCallError } from '../codec/tx-errors.js';
 import type { StateReader } from '../store/types.js';
 import { runContract, type ContractEngines } from './contracts.js';
+import { LazyStorage } from './lazy-storage.js';
 import { VIEW_GAS } from './fees.js';
 
 export type ViewResult =
@@ -38,7 +39,7 @@ export async function viewCall(
     blockHeight: block.height,
     blockTimestampNs: block.timestampNs,
     randomSeed: new Uint8Array(32),
-    storage: state.loadStorage(accountId),
+    storage: new LazyStorage(state, accountId),
     accountBalance: account.amount,
     storageUsage: account.storageUsage,
     isView: true,

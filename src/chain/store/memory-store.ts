@@ -92,7 +92,7 @@ export class MemoryStore implements ChainStore {
     return out.sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => [keyToBytes(k), v]);
   }
 
-  loadStorage(accountId: string): Storage {
+  loadStorage(accountId: string): Map<string, Uint8Array> {
     return new Map(this.#data.get(accountId));
   }
 

@@ -183,8 +183,8 @@ export class StateOverlay implements StateReader, ChangeSource {
     if (v !== null) out.push([keyToBytes(k), v]);
   }
 
-  loadStorage(accountId: string): Storage {
-    const storage: Storage = this.#cleared.has(accountId) ? new Map() : this.parent.loadStorage(accountId);
+  loadStorage(accountId: string): Map<string, Uint8Array> {
+    const storage: Map<string, Uint8Array> = this.#cleared.has(accountId) ? new Map() : this.parent.loadStorage(accountId);
     const own = this.#data.get(accountId);
     if (own) {
       for (const [k, v] of own) {

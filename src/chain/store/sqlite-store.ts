@@ -265,8 +265,8 @@ export class SqliteStore implements ChainStore {
     return rows.map((r) => [u8(r.key), u8(r.value)]);
   }
 
-  loadStorage(accountId: string): Storage {
-    const storage: Storage = new Map();
+  loadStorage(accountId: string): Map<string, Uint8Array> {
+    const storage = new Map<string, Uint8Array>();
     for (const r of this.#q.dataAll.all(accountId) as DataRow[]) storage.set(bytesToKey(r.key), u8(r.value));
     return storage;
   }

@@ -108,8 +108,8 @@ export interface StateReader {
   getData(accountId: string, key: Uint8Array): Uint8Array | null;
   /** Entries whose key starts with `prefix`, in ascending key-byte order (for `view_state`). */
   iterData(accountId: string, prefix: Uint8Array): DataEntry[];
-  /** All of an account's data as a fresh map the caller owns (a contract call's `storage`). */
-  loadStorage(accountId: string): Storage;
+  /** All of an account's data as a fresh map the caller owns (tests and tools; contract calls read lazily). */
+  loadStorage(accountId: string): Map<string, Uint8Array>;
   getYield(dataId: string): PendingYield | null;
   /** Yields with `timeoutHeight <= height`, by timeout height then data id. */
   yieldsDueAt(height: bigint): PendingYield[];

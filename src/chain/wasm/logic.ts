@@ -10,7 +10,7 @@ import { badUtf16, badUtf8, hostError, prohibitedInView } from './errors.js';
 import type { GasCounter } from './gas.js';
 import type { GuestMemory } from './memory.js';
 import { Registers } from './registers.js';
-import type { ContractPromise, PromiseResult, WasmCallContext, YieldResume } from './types.js';
+import type { ContractPromise, PromiseResult, StorageReader, WasmCallContext, YieldResume } from './types.js';
 
 export const U64_MAX = (1n << 64n) - 1n;
 
@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
 export interface VMInit {
   context: WasmCallContext;
   input: Uint8Array;
-  storage: ReadonlyMap<string, Uint8Array>;
+  storage: StorageReader;
   promiseResults: readonly PromiseResult[];
   isYieldPending: (dataId: Uint8Array) => boolean;
 }
@@ -32,7 +32,7 @@ export class NearVM {
   readonly input: Uint8Array;
   readonly promiseResults: readonly PromiseResult[];
   readonly isYieldPending: (dataId: Uint8Array) => boolean;
-  private readonly base: ReadonlyMap<string, Uint8Array>;
+  private readonly base: StorageReader;
   /** Written values, or null for removed keys, over `base`. */
   readonly changes = new Map<string, Uint8Array | null>();
   storageWrites = 0;
@@ -168,15 +168,5 @@ export class NearVM {
     this.changes.set(bytesToKey(key), value ? value.slice() : null);
     this.storageWrites++;
     return old;
-  }
-
-  /** The storage after a successful call: the base with every change applied. */
-  storageAfter(): Map<string, Uint8Array> {
-    const out = new Map(this.base);
-    for (const [k, v] of this.changes) {
-      if (v) out.set(k, v);
-      else out.delete(k);
-    }
-    return out;
   }
 }

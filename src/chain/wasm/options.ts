@@ -34,7 +34,7 @@ export function checkCall(call: WasmCall): void {
   for (const key of Object.keys(call)) if (!CALL_KEYS.has(key)) usage(`unknown option ${key}`);
   if (typeof call.method !== 'string') usage('method must be a string');
   if (!(call.input instanceof Uint8Array)) usage('input must be a Uint8Array');
-  if (!(call.storage instanceof Map)) usage('storage must be a Map');
+  if (typeof (call.storage as { get?: unknown } | null)?.get !== 'function') usage('storage must have a get(key) method (a Map or LazyStorage)');
   if (call.promiseResults !== undefined && !Array.isArray(call.promiseResults)) usage('promiseResults must be an array');
   if (call.gasPerFuel !== undefined && (typeof call.gasPerFuel !== 'bigint' || call.gasPerFuel <= 0n)) usage('gasPerFuel must be a positive bigint');
   const mb = call.maxMemoryMb;

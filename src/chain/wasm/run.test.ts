@@ -63,12 +63,20 @@ interface CallOptions {
   maxMemoryMb?: number;
 }
 
-function call(contract: WasmContract, method: string, o: CallOptions = {}): WasmCallResult {
-  const c: WasmCall = { method, input: o.input ?? new Uint8Array(0), context: context(o.context), storage: o.storage ?? new Map() };
+/** The result plus `storage`: a copy of the input storage with the call's changes applied. */
+function call(contract: WasmContract, method: string, o: CallOptions = {}): WasmCallResult & { storage: Map<string, Uint8Array> } {
+  const before = o.storage ?? new Map<string, Uint8Array>();
+  const c: WasmCall = { method, input: o.input ?? new Uint8Array(0), context: context(o.context), storage: before };
   if (o.promiseResults) c.promiseResults = o.promiseResults;
   if (o.gasPerFuel) c.gasPerFuel = o.gasPerFuel;
   if (o.maxMemoryMb) c.maxMemoryMb = o.maxMemoryMb;
-  return runWasmContract(contract, c);
+  const r = runWasmContract(contract, c);
+  const storage = new Map(before);
+  for (const [k, v] of r.storageChanges) {
+    if (v) storage.set(k, v);
+    else storage.delete(k);
+  }
+  return { ...r, storage };
 }
 
 function assertOk(r: WasmCallResult): void {

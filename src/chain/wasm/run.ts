@@ -177,7 +177,6 @@ function outcome(vm: NearVM, call: WasmCall, error: WasmCallError | null): WasmC
     // A failed call's promises are dropped, so the gas reserved for them is not used.
     gasUsed: ok ? vm.gas.used() : gasBurnt,
     fuelUsed: vm.gas.guestFuel(),
-    storage: ok ? vm.storageAfter() : new Map(call.storage),
     storageChanges: ok ? vm.changes : new Map(),
     storageWrites: vm.storageWrites,
     storageUsage: ok ? vm.storageUsage : call.context.storageUsage,

@@ -5,7 +5,10 @@
  */
 import type { Action } from '../codec/actions.js';
 import type { PublicKey } from '../codec/keys.js';
-import type { Storage } from '../../js/host/state.js';
+/** What a WASM call reads its storage through (a `Map` or the chain's `LazyStorage`). */
+export interface StorageReader {
+  get(key: string): Uint8Array | undefined;
+}
 import type { WasmCallError } from './errors.js';
 
 export interface WasmCallContext {
@@ -36,8 +39,8 @@ export interface WasmCall {
   method: string;
   input: Uint8Array;
   context: WasmCallContext;
-  /** Read only; writes go to a copy returned in the result. Keys are the key bytes as latin1. */
-  storage: ReadonlyMap<string, Uint8Array>;
+  /** Read only (writes are recorded in the result's `storageChanges`). Keys are the key bytes as latin1. */
+  storage: StorageReader;
   /** Results of the promises this call is a callback of (`promise_results_count` / `promise_result`). */
   promiseResults?: readonly PromiseResult[];
   /** Default `DEFAULT_GAS_PER_FUEL` (nearcore's wasm_regular_op_cost, 822,756). */
@@ -92,8 +95,6 @@ export interface WasmCallResult {
   gasUsed: bigint;
   /** Guest instructions (the L1 meter's fuel, host charges excluded). */
   fuelUsed: bigint;
-  /** The storage after the call: a modified copy, or an unchanged copy when the call failed. */
-  storage: Storage;
   /** Keys written (value) or removed (null) by a successful call, for persisting a diff. */
   storageChanges: Map<string, Uint8Array | null>;
   /** storage_write and storage_remove calls that ran (informational; counted on failure too). */

@@ -54,8 +54,18 @@ export interface YieldResumeRecord {
   payload: Uint8Array;
 }
 
-/** Storage keyed by the key's bytes as a latin1 string (1 char per byte: fast and exact). */
-export type Storage = Map<string, Uint8Array>;
+/**
+ * Contract storage keyed by the key's bytes as a latin1 string (1 char per byte: fast and
+ * exact). A `Map` is one; the devnet passes a lazy view that reads its state store on demand and
+ * records writes (src/chain/runtime/lazy-storage.ts), so a call costs what it touches, not the
+ * size of the contract's state.
+ */
+export interface Storage {
+  get(key: string): Uint8Array | undefined;
+  has(key: string): boolean;
+  set(key: string, value: Uint8Array): unknown;
+  delete(key: string): boolean;
+}
 
 export interface ExecutionState {
   context: NearContext;
