@@ -34,7 +34,11 @@ const ALLOWED: Record<string, string[]> = {
   js: ['sandbox'],
   chain: ['sandbox', 'js'],
   testing: ['sandbox'],
-  cli: ['sandbox', 'js', 'chain'], // the CLI is the top: `outlayer devnet` starts the chain
+  // The OutLayer contract is guest code bundled into one module (see the next test): it may use
+  // the chain codec's pure account-id rules; its node/ folder bundles it with the js layer.
+  contract: ['chain', 'js'],
+  keystore: ['contract', 'chain'],
+  cli: ['sandbox', 'js', 'chain', 'contract', 'keystore'], // the CLI is the top: `outlayer devnet` starts the chain
 };
 
 it('layers import only the layers below them', () => {
@@ -67,6 +71,18 @@ it('the chain codec uses no Node-only module (the Node devnet injects node:crypt
     for (const spec of imports(file)) {
       assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'os', 'worker_threads', 'crypto'].includes(spec), `${relative(SRC, file)} imports ${spec}`);
       if (spec.startsWith('.')) assert.ok(resolve(dirname(file), spec).startsWith(join(SRC, 'chain', 'codec')), `${relative(SRC, file)} imports ${spec} from outside the codec`);
+    }
+  }
+});
+
+it('the OutLayer contract (guest code, bundled into the devnet) imports only itself and pure chain codec files', () => {
+  for (const file of sources(join(SRC, 'contract'))) {
+    if (/^contract\/node\//.test(relative(SRC, file))) continue;
+    for (const spec of imports(file)) {
+      assert.ok(spec.startsWith('.'), `${relative(SRC, file)} imports the package ${spec}: the contract runs in the guest realm, with the near API only`);
+      const target = resolve(dirname(file), spec);
+      assert.ok(target.startsWith(join(SRC, 'contract')) || target.startsWith(join(SRC, 'chain', 'codec')), `${relative(SRC, file)} imports ${spec}`);
+      assert.ok(!/\/contract\/node\//.test(target), `${relative(SRC, file)} imports the Node-only ${spec}`);
     }
   }
 });

@@ -31,6 +31,11 @@ export const HOST_ERROR_CODES = {
   usage: { status: 400, description: 'A command-line flag or API option is missing, unknown or malformed.' },
   pool_disposed: { status: 503, description: 'The execution pool was used after dispose().' },
   internal: { status: 500, description: 'A host bug: an invariant of OutLayer itself failed.' },
+  secrets_not_found: { status: 404, description: 'No secrets are stored for the requested owner, repository, branch and profile.' },
+  secrets_access_denied: { status: 403, description: "The requester does not satisfy the stored secrets' access condition (or it could not be evaluated)." },
+  secrets_decrypt_failed: { status: 422, description: 'Stored secrets could not be opened: unknown or retired key id, tampered or copied ciphertext, or an invalid environment map.' },
+  keystore_unavailable: { status: 503, description: 'The keystore could not reach NEAR RPC or got an unusable answer from it.' },
+  keystore_misconfigured: { status: 500, description: "The keystore's key file is malformed or readable by group/others." },
 } as const;
 
 export type HostErrorCode = keyof typeof HOST_ERROR_CODES;

@@ -103,6 +103,8 @@ export class Devnet implements Disposable {
   readonly #ownsEngines: boolean;
   /** `performance.now()` when the last block was stored. */
   #lastBlockAt = -Infinity;
+  /** Added to the wall clock for block timestamps (`advanceTime`). */
+  #clockOffsetNs = 0n;
   #queue: Pending[] = [];
   #queued = new Set<string>();
   #waiters = new Map<string, Array<(r: Inclusion) => void>>();
@@ -275,6 +277,16 @@ export class Devnet implements Disposable {
     return next;
   }
 
+  /**
+   * Moves the chain's clock forward: later blocks are stamped `seconds` later than the wall
+   * clock says (a devnet's time travel, for timeouts measured in time rather than blocks).
+   * Block heights are unchanged; see `produceBlock` to advance those.
+   */
+  advanceTime(seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) throw new OutlayerError('usage', `advanceTime takes a whole number of seconds up to ten years, not ${seconds}`);
+    this.#clockOffsetNs += BigInt(seconds) * 1_000_000_000n;
+  }
+
   /** Produces the next block from the queued transactions (serialized with other calls). */
   produceBlock(): Promise<BlockHeader> {
     const next = this.#producing.then(() => this.#produce());
@@ -295,7 +307,7 @@ export class Devnet implements Disposable {
   async #build(pending: Pending[]): Promise<BlockHeader> {
     const prev = this.latestBlock();
     const height = prev.height + 1n;
-    const now = BigInt(Date.now()) * 1_000_000n;
+    const now = BigInt(Date.now()) * 1_000_000n + this.#clockOffsetNs;
     const timestampNs = now > prev.timestampNs ? now : prev.timestampNs + 1n;
     const ctx = { height, timestampNs, gasPrice: GAS_PRICE };
     const overlay = new StateOverlay(this.store);

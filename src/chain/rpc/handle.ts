@@ -41,6 +41,9 @@ import { viewCall } from '../runtime/view.js';
 import type { BlockHeader } from '../store/types.js';
 import { CHAIN_ID, PROTOCOL_VERSION, blockView, chunkView, finalOutcomeView } from './views.js';
 
+/** `sandbox_fast_forward` produces at most this many blocks per call. */
+const MAX_FAST_FORWARD = 10_000;
+
 export interface RpcRequest {
   jsonrpc?: unknown;
   id?: unknown;
@@ -142,6 +145,22 @@ export class DevnetRpc {
       case 'devnet_block_outcomes': {
         const b = this.#block(params);
         return { block_hash: b.hash, block_height: Number(b.height), outcomes: this.devnet.store.outcomesOfBlock(b.height).map((o) => o.body) };
+      }
+      case 'sandbox_fast_forward': {
+        // nearcore sandbox's time travel: `delta_height` blocks, the clock moving one second each.
+        const n = objectParams(params)['delta_height'];
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_FAST_FORWARD) return fail(parseError(`Failed parsing args: delta_height must be an integer from 1 to ${MAX_FAST_FORWARD}`));
+        for (let i = 0; i < n; i++) {
+          this.devnet.advanceTime(1);
+          await this.devnet.produceBlock();
+        }
+        return {};
+      }
+      case 'devnet_advance_time': {
+        const s = objectParams(params)['seconds'];
+        if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 10 * 365 * 86_400) return fail(parseError('Failed parsing args: seconds must be a whole number of seconds up to ten years'));
+        this.devnet.advanceTime(s);
+        return {};
       }
       default:
         return fail(methodNotFoundError(method));

@@ -175,6 +175,8 @@ async function runJsContract(engines: ContractEngines, call: ContractCall): Prom
         blockTimestampNs: call.blockTimestampNs,
         attachedDeposit: call.deposit,
         randomSeed: call.randomSeed,
+        accountBalance: call.accountBalance + call.deposit,
+        storageUsage: call.storageUsage,
       },
     },
   );

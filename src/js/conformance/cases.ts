@@ -177,6 +177,25 @@ export const JS_CASES: JsCase[] = [
       equal(panic.error!.message, 'Panic: stop', 'panic message');
     },
   },
+  {
+    name: 'near.ed25519Verify checks RFC 8032 signatures; accountBalance and storageUsage read the context',
+    async run(run) {
+      // RFC 8032 section 7.1, test 1 (empty message).
+      const src = `const hex = (s) => new Uint8Array(s.match(/../g).map((b) => parseInt(b, 16)));
+      export function execute() {
+        const pk = hex('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+        const sig = hex('e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b');
+        const bad = sig.slice(); bad[0] ^= 1;
+        let short = 'no error';
+        try { near.ed25519Verify(sig.slice(0, 63), '', pk); } catch (e) { short = e.name; }
+        return { good: near.ed25519Verify(sig, new Uint8Array(0), pk), tampered: near.ed25519Verify(bad, '', pk), otherMessage: near.ed25519Verify(sig, 'x', pk), short,
+          balance: String(near.accountBalance()), usage: String(near.storageUsage()) };
+      }`;
+      const r = await run(src);
+      ok(r, 'ed25519');
+      equal(r.output, '{"good":true,"tampered":false,"otherMessage":false,"short":"RangeError","balance":"0","usage":"0"}', 'verify results');
+    },
+  },
 ];
 
 JS_CASES.push({

@@ -5,6 +5,7 @@
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { bytesToKey, type ExecutionState, type PromiseRecord } from './state.js';
 
@@ -12,6 +13,11 @@ import { bytesToKey, type ExecutionState, type PromiseRecord } from './state.js'
 export const HOST_CALL_FUEL = 1000;
 /** Fuel per byte passed to or returned from a host call. */
 export const HOST_BYTE_FUEL = 1;
+/**
+ * Fuel of one `near.ed25519Verify` on top of HOST_CALL_FUEL: nearcore's `ed25519_verify_base`
+ * (210,230,670,000 gas) at the devnet's 822,756 gas per fuel, rounded.
+ */
+export const ED25519_VERIFY_FUEL = 255_000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -112,7 +118,7 @@ function keyString(text: string): string {
 
 type HostFn = (env: HostEnv, args: QuickJSHandle[]) => QuickJSHandle | undefined;
 
-const CONTEXT_FIELDS = ['currentAccountId', 'signerAccountId', 'predecessorAccountId', 'blockTimestampNs', 'blockHeight', 'attachedDeposit'] as const;
+const CONTEXT_FIELDS = ['currentAccountId', 'signerAccountId', 'predecessorAccountId', 'blockTimestampNs', 'blockHeight', 'attachedDeposit', 'accountBalance', 'storageUsage'] as const;
 
 const PRIMITIVES: Record<string, HostFn> = {
   storageRead(env, [k, asString]) {
@@ -171,6 +177,21 @@ const PRIMITIVES: Record<string, HostFn> = {
     const bytes = wireBytes(env, data);
     env.charge(HOST_BYTE_FUEL * (bytes.length + 32));
     return newBytes(env.context, env.context.getNumber(which!) === 1 ? keccak_256(bytes) : sha256(bytes));
+  },
+  ed25519Verify(env, [signature, message, publicKey]) {
+    const sig = wireBytes(env, signature);
+    const msg = wireBytes(env, message);
+    const pk = wireBytes(env, publicKey);
+    env.charge(ED25519_VERIFY_FUEL + HOST_BYTE_FUEL * (sig.length + msg.length + pk.length));
+    if (sig.length !== 64) throw new RangeError(`an ed25519 signature is 64 bytes, not ${sig.length}`);
+    if (pk.length !== 32) throw new RangeError(`an ed25519 public key is 32 bytes, not ${pk.length}`);
+    let valid = false;
+    try {
+      valid = ed25519.verify(sig, msg, pk);
+    } catch {
+      valid = false; // not a point on the curve: not a valid signature
+    }
+    return valid ? env.context.true : env.context.false;
   },
   input(env) {
     const input = env.state().input;

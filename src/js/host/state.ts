@@ -14,6 +14,10 @@ export interface NearContext {
   attachedDeposit: bigint;
   /** 32 bytes. */
   randomSeed: Uint8Array;
+  /** The account's balance during the call (the attached deposit included, as in nearcore). */
+  accountBalance: bigint;
+  /** The account's storage usage in bytes when the call started. */
+  storageUsage: bigint;
 }
 
 /** An access key's permission as a JS contract adds it (`allowance` null: unlimited). */
@@ -136,4 +140,6 @@ export const DEFAULT_CONTEXT: NearContext = {
   blockHeight: 0n,
   attachedDeposit: 0n,
   randomSeed: new Uint8Array(32),
+  accountBalance: 0n,
+  storageUsage: 0n,
 };

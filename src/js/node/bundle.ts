@@ -9,7 +9,7 @@ export class BundleError extends Error {
   override name = 'BundleError';
 }
 
-export async function bundleContract(entryFile: string): Promise<string> {
+export async function bundleContract(entryFile: string, options: { minify?: boolean } = {}): Promise<string> {
   try {
     const result = await build({
       entryPoints: [entryFile],
@@ -20,6 +20,7 @@ export async function bundleContract(entryFile: string): Promise<string> {
       write: false,
       logLevel: 'silent',
       mainFields: ['module', 'main'],
+      minify: options.minify ?? false,
     });
     return result.outputFiles[0]!.text;
   } catch (e) {
