@@ -38,7 +38,12 @@ const ALLOWED: Record<string, string[]> = {
   // the chain codec's pure account-id rules; its node/ folder bundles it with the js layer.
   contract: ['chain', 'js'],
   keystore: ['contract', 'chain'],
-  cli: ['sandbox', 'js', 'chain', 'contract', 'keystore'], // the CLI is the top: `outlayer devnet` starts the chain
+  // The services: the coordinator watches the chain and serves workers; workers run jobs in the
+  // sandbox and talk to the coordinator only over HTTP (through the client SDK).
+  coordinator: ['sandbox', 'js', 'chain', 'contract', 'keystore'],
+  sdk: ['sandbox'],
+  worker: ['sandbox', 'js', 'sdk', 'contract'],
+  cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker'], // the CLI is the top: `outlayer dev` starts everything
 };
 
 it('layers import only the layers below them', () => {

@@ -1,18 +1,13 @@
 /**
- * A worker's signed statement about one execution. The worker signs, with its ed25519 key, the
- * UTF-8 bytes of
- *
- *     outlayer-result:v1|<contract id>|<request id>|<code hash>|<input hash>|<output hash>|<fuel>
- *
- * (hashes are lower-case hex sha256: the code it ran, the request's input_data as UTF-8 ('' when
- * none), the output as `outputHashHex` defines; fuel is `resources_used.instructions`). The
- * contract id stops a signature made for one deployment from being replayed on another. The
- * contract rebuilds the message from what it knows and checks the signature against a
- * registered worker key (workers.ts).
+ * A worker's signed statement about one execution (the signed message is defined in
+ * lib/attestation-message.ts, shared with the worker that signs it). The contract rebuilds the
+ * message from what it knows and checks the signature against a registered worker key
+ * (workers.ts).
  */
 import { base58Decode } from '../chain/codec/encoding.js';
 import { argsOf } from './method-args.js';
 import { ContractError } from './lib/errors.js';
+import { attestationMessage, type AttestedFacts } from './lib/attestation-message.js';
 import { near } from './near.js';
 
 export interface Attestation {
@@ -24,17 +19,7 @@ export interface Attestation {
   code_hash: string;
 }
 
-export interface AttestedFacts {
-  requestId: number;
-  codeHash: string;
-  inputHash: string;
-  outputHash: string;
-  fuel: bigint;
-}
-
-export function attestationMessage(contractId: string, f: AttestedFacts): string {
-  return `outlayer-result:v1|${contractId}|${f.requestId}|${f.codeHash}|${f.inputHash}|${f.outputHash}|${f.fuel}`;
-}
+export { attestationMessage, type AttestedFacts };
 
 export function parseAttestation(v: unknown): Attestation | null {
   if (v === undefined || v === null) return null;

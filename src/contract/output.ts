@@ -5,6 +5,7 @@
  * Text as a JSON string, Json as the value itself, Bytes as a base64 string.
  */
 import { base64Decode, base64Encode } from '../chain/codec/encoding.js';
+import { outputDigestInput } from './lib/attestation-message.js';
 import { ContractError } from './lib/errors.js';
 import { near } from './near.js';
 
@@ -54,14 +55,10 @@ export function resultValue(o: ExecutionOutput | null): unknown {
   return base64Encode(o.Bytes);
 }
 
-/**
- * The bytes a worker's attestation hashes: Text as UTF-8, Json as the UTF-8 of its
- * `JSON.stringify` (key order as sent), Bytes as they are, no output as nothing.
- */
+/** Hex sha256 of the output as attestations hash it (lib/attestation-message.ts). */
 export function outputHashHex(o: ExecutionOutput | null): string {
-  const bytes = !o ? '' : 'Text' in o ? o.Text : 'Json' in o ? (JSON.stringify(o.Json) ?? 'null') : o.Bytes;
   let out = '';
-  for (const b of near.sha256(bytes)) out += b.toString(16).padStart(2, '0');
+  for (const b of near.sha256(outputDigestInput(o))) out += b.toString(16).padStart(2, '0');
   return out;
 }
 

@@ -9,7 +9,7 @@
  * | `out:<id>` | its large output, until the callback reads it |
  * | `done:<id>` | a settled request's record (completed, failed, timed out, cancelled) |
  * | `hist:<account>` / `hist:<account>:<n>` | how many requests an account has / the n-th request id |
- * | `sec:<owner>\x00<repo>\x00<branch>\x00<profile>`, `seci:<owner>` | secrets and each owner's list of them |
+ * | `sec:<owner>\x01<repo>\x01<branch>\x01<profile>`, `seci:<owner>` | secrets and each owner's list of them |
  * | `wk` | the registered worker keys (at most 100) |
  */
 import { near } from './near.js';
@@ -34,7 +34,10 @@ export const keys = {
   done: (id: number) => `done:${id}`,
   historyCount: (account: string) => `hist:${account}`,
   historyItem: (account: string, n: number) => `hist:${account}:${n}`,
-  secret: (owner: string, repo: string, branch: string | null, profile: string) => `sec:${owner}\u0000${repo}\u0000${branch ?? ''}\u0000${profile}`,
+  // \x01 separates the parts: none of them may contain a control character (branch names are
+  // checked), and \x00 must not be used — the host reads string keys as C strings, so a key
+  // would be cut at its first NUL and every profile of an owner would share one record.
+  secret: (owner: string, repo: string, branch: string | null, profile: string) => `sec:${owner}\u0001${repo}\u0001${branch ?? ''}\u0001${profile}`,
   secretIndex: (owner: string) => `seci:${owner}`,
   workerKeys: 'wk',
 } as const;
