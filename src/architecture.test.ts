@@ -40,9 +40,9 @@ const ALLOWED: Record<string, string[]> = {
   keystore: ['contract', 'chain'],
   // The services: the coordinator watches the chain and serves workers; workers run jobs in the
   // sandbox and talk to the coordinator only over HTTP (through the client SDK).
-  coordinator: ['sandbox', 'js', 'chain', 'contract', 'keystore'],
+  coordinator: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'sdk'],
   sdk: ['sandbox'],
-  worker: ['sandbox', 'js', 'sdk', 'contract'],
+  worker: ['sandbox', 'js', 'sdk', 'contract', 'chain'],
   cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker'], // the CLI is the top: `outlayer dev` starts everything
 };
 

@@ -2,15 +2,22 @@
  * The `outlayer` command: dispatches to one file per subcommand. Every command has --help;
  * usage errors print the command's help to stderr and exit with status 2.
  */
+import { devCommand } from './dev.js';
 import { devnetCommand } from './devnet.js';
+import { requestCommand } from './request.js';
+import { coordinatorCommand, workerCommand } from './services.js';
 import { runCommand, type CliIO } from './run.js';
 import { UsageError } from './usage.js';
 
 export const MAIN_HELP = `Usage: outlayer <command> [options]
 
 Commands:
+  dev                         run everything on embedded defaults: devnet + contract + coordinator + worker
+  request <file.wasm | file.js>  ask the OutLayer contract for an execution and wait for the result
   run <file.wasm | file.js>   run code in the metered, deterministic sandbox
   devnet                      run the embedded NEAR devnet with its JSON-RPC on 127.0.0.1
+  coordinator                 run the coordinator alone (watch a contract, queue, serve workers)
+  worker                      run a server worker alone
   help [command]              show help for a command
 
 Run 'outlayer <command> --help' for a command's options.`;
@@ -18,6 +25,10 @@ Run 'outlayer <command> --help' for a command's options.`;
 const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
   run: runCommand,
   devnet: (argv, io) => devnetCommand(argv, io),
+  dev: (argv, io) => devCommand(argv, io),
+  coordinator: coordinatorCommand,
+  worker: workerCommand,
+  request: (argv, io) => requestCommand(argv, { ...io, isTTY: process.stderr.isTTY === true }),
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -3,6 +3,7 @@
  * module the devnet deploys, with esbuild. The result is memoized per process; `outlayer dev`
  * and the tests deploy it with `deployOutlayerContract`.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleContract } from '../../js/node/bundle.js';
 
@@ -11,9 +12,16 @@ let built: Promise<string> | null = null;
 /** The contract's source entry (TypeScript; esbuild strips the types). */
 export const CONTRACT_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 
-/** The bundled contract source (UTF-8 JS module text). */
+/** The prebuilt bundle next to the built CLI (dist/outlayer-contract.js, made by `npm run build`). */
+const PREBUILT = new URL('./outlayer-contract.js', import.meta.url);
+
+/** Bundles the contract (minified: every call parses the module again). */
+export function bundleOutlayerContract(): Promise<string> {
+  return bundleContract(CONTRACT_ENTRY, { minify: true });
+}
+
+/** The contract source (UTF-8 JS module text): the prebuilt bundle when there is one, else built from src. */
 export function outlayerContractSource(): Promise<string> {
-  // Minified: every call parses the module again, and parsing is most of a view's cost.
-  built ??= bundleContract(CONTRACT_ENTRY, { minify: true });
+  built ??= readFile(PREBUILT, 'utf8').catch(() => bundleOutlayerContract());
   return built;
 }

@@ -30,6 +30,8 @@ export interface CallResult {
 
 export class Harness implements AsyncDisposable {
   readonly accounts = new Map<string, Account>();
+  /** Each account's full-access key (near-cli's `ed25519:…` secret form). */
+  readonly keys = new Map<string, KeyPairString>();
   private constructor(
     readonly devnet: Devnet,
     readonly server: RpcServer,
@@ -71,6 +73,7 @@ export class Harness implements AsyncDisposable {
     await this.root.signAndSendTransaction({ receiverId: id, actions: [actions.createAccount(), actions.transfer(balance), actions.addFullAccessKey(key.getPublicKey())] });
     const a = new Account(id, this.provider, key.toString() as KeyPairString);
     this.accounts.set(id, a);
+    this.keys.set(id, key.toString() as KeyPairString);
     return a;
   }
 

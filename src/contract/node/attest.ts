@@ -1,0 +1,62 @@
+/**
+ * The contract's attestation off-chain: a worker signs it (`signAttestation`), the coordinator
+ * checks it before resolving (`verifyAttestation`) — the same message the contract rebuilds
+ * (../lib/attestation-message.ts), hashed with @noble/hashes and signed with @noble/curves.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base58Decode, base58Encode } from '../../chain/codec/encoding.js';
+import { attestationMessage, outputDigestInput, type OutputValue } from '../lib/attestation-message.js';
+
+const encoder = new TextEncoder();
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export interface Attestation {
+  public_key: string;
+  signature: string;
+  code_hash: string;
+}
+
+export interface ResultFacts {
+  requestId: number;
+  /** The request's input_data ('' when none). */
+  input: string;
+  output: OutputValue | null;
+  fuel: number | bigint;
+}
+
+function message(contractId: string, codeHash: string, f: ResultFacts): Uint8Array {
+  const digest = outputDigestInput(f.output);
+  return encoder.encode(
+    attestationMessage(contractId, {
+      requestId: f.requestId,
+      codeHash,
+      inputHash: hex(sha256(encoder.encode(f.input))),
+      outputHash: hex(sha256(typeof digest === 'string' ? encoder.encode(digest) : digest)),
+      fuel: BigInt(f.fuel),
+    }),
+  );
+}
+
+/** Lower-case hex sha256 of the code a worker ran. */
+export const codeHashHex = (code: Uint8Array): string => hex(sha256(code));
+
+export function publicKeyString(secretKey: Uint8Array): string {
+  return `ed25519:${base58Encode(ed25519.getPublicKey(secretKey))}`;
+}
+
+export function signAttestation(secretKey: Uint8Array, contractId: string, codeHash: string, f: ResultFacts): Attestation {
+  const signature = ed25519.sign(message(contractId, codeHash, f), secretKey);
+  return { public_key: publicKeyString(secretKey), signature: `ed25519:${base58Encode(signature)}`, code_hash: codeHash };
+}
+
+export function verifyAttestation(a: Attestation, contractId: string, f: ResultFacts): boolean {
+  const key = a.public_key.startsWith('ed25519:') ? base58Decode(a.public_key.slice(8)) : null;
+  const sig = a.signature.startsWith('ed25519:') ? base58Decode(a.signature.slice(8)) : null;
+  if (!key || key.length !== 32 || !sig || sig.length !== 64 || !/^[0-9a-f]{64}$/.test(a.code_hash)) return false;
+  try {
+    return ed25519.verify(sig, message(contractId, a.code_hash, f), key);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+// One request end to end on the devnet: a contract call asks for an execution, the coordinator
+// sees it, a worker runs it, and the result is resolved on-chain — for WASI and JS code.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CONTRACT_ID, Harness, NEAR, OPERATOR_ID } from '../contract/node/harness.js';
+import { createPool } from '../js/node/pool.js';
+import { OutlayerClient } from '../sdk/client.js';
+import { WorkerSigner } from '../worker/signer.js';
+import { ServerWorker } from '../worker/worker.js';
+import { Coordinator } from './app.js';
+
+const HELLO = new Uint8Array(readFileSync(new URL('../../examples/hello.wasm', import.meta.url)));
+const JS = new TextEncoder().encode('export function execute(input) { return { doubled: input.n * 2 } }');
+
+describe('coordinator + worker + contract on the devnet', () => {
+  let h: Harness;
+  let coordinator: Coordinator;
+  let worker: ServerWorker;
+  let client: OutlayerClient;
+  let dir: string;
+
+  before(async () => {
+    h = await Harness.start();
+    await h.createAccount('alice.test.near');
+    dir = mkdtempSync(join(tmpdir(), 'coordinator-e2e-'));
+    coordinator = await Coordinator.open({ dataDir: dir, rpcUrl: h.server.url, contractId: CONTRACT_ID, operator: { accountId: OPERATOR_ID, privateKey: h.keys.get(OPERATOR_ID)! }, workerTokens: ['worker-token'], apiKeys: ['api-key'], logger: false, pollMs: 50 });
+    const url = await coordinator.listen(0);
+    worker = await ServerWorker.start({ coordinator: url, token: 'worker-token', signer: WorkerSigner.generate(), claimWaitMs: 2000 });
+    client = new OutlayerClient({ coordinator: url, apiKey: 'api-key' });
+  });
+  after(async () => {
+    await worker[Symbol.asyncDispose]();
+    await coordinator[Symbol.asyncDispose]();
+    await h[Symbol.asyncDispose]();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resolves a WASI request on-chain with the same output and fuel as a local run', async () => {
+    const sha256 = await client.uploadArtifact(HELLO);
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'wasm' } }, resource_limits: { max_instructions: 100_000_000, max_execution_seconds: 10 } }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.error, null);
+    const pool = await createPool({ size: 1 });
+    const local = await pool.run(HELLO, { maxInstructions: 100_000_000n });
+    await pool.dispose();
+    assert.equal(final.value, local.output);
+    const settled = await h.view<{ status: string; resources_used: { instructions: number } }>('get_request', { request_id: r.requestId });
+    assert.equal(settled.status, 'completed');
+    assert.equal(settled.resources_used.instructions, local.fuel_used);
+    // The worker's key was registered on the contract, and its attestation was checked there.
+    assert.ok((await h.view<unknown[]>('list_worker_keys')).length >= 2);
+  });
+
+  it('resolves a JS request with a Json response', async () => {
+    const sha256 = await client.uploadArtifact(JS);
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'js' } }, input_data: '{"n":21}', response_format: 'Json' }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.error, null);
+    assert.deepEqual(final.value, { doubled: 42 });
+  });
+
+  it('an invalid module resolves as a failure that keeps only the base fee', async () => {
+    const sha256 = await client.uploadArtifact(new TextEncoder().encode('\0asm not really'));
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'wasm' } } }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.value, null);
+    const settled = await h.view<{ status: string; payment_charged: string; error: string }>('get_request', { request_id: r.requestId });
+    assert.equal(settled.status, 'failed');
+    assert.equal(settled.payment_charged, '1000000000000000000000');
+    assert.match(settled.error, /invalid_module/);
+  });
+
+  it('runs HTTPS API executions through the same queue and workers', async () => {
+    const sha256 = await client.uploadArtifact(JS);
+    const done = await client.run({ code: { sha256, kind: 'js' }, input: '{"n":5}', response_format: 'Json' }, { idempotencyKey: 'k1' });
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(done.response?.output, { Json: { doubled: 10 } });
+    const again = await client.submit({ code: { sha256, kind: 'js' }, input: '{"n":5}', response_format: 'Json' }, { idempotencyKey: 'k1' });
+    assert.equal(again.id, done.id, 'the same Idempotency-Key answers with the same execution');
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Turns a sandbox result into the contract's `ExecutionResponse` in the format the caller asked
+ * for, and the facts a worker signs about it.
+ *
+ * - success: the execution ended with status 'ok' (for WASI, exit code 0);
+ * - output: Text → stdout as a string; Json → stdout parsed (a failure when it is not JSON);
+ *   Bytes → the UTF-8 bytes of stdout, base64;
+ * - resources_used: instructions = fuel_used; time_ms = the execution's virtual time
+ *   (1 ns per unit of fuel, as the guest's clocks count it, so the charge is deterministic too).
+ */
+import type { OutputValue } from '../contract/lib/attestation-message.js';
+import type { ExecutionResult } from '../sandbox/result.js';
+import type { ContractResponse, ResponseFormat } from '../sdk/types.js';
+
+const encoder = new TextEncoder();
+
+export function virtualTimeMs(fuel: number): number {
+  return Math.floor(fuel / 1_000_000);
+}
+
+/** The response, and the output value it carries (for hashing). */
+export function toResponse(result: ExecutionResult, format: ResponseFormat): { response: ContractResponse; output: OutputValue | null } {
+  const resources_used = { instructions: result.fuel_used, time_ms: virtualTimeMs(result.fuel_used), compile_time_ms: null };
+  const failed = (error: string) => ({ response: { success: false, output: null, error, resources_used }, output: null });
+  if (result.status !== 'ok' || result.error) return failed(result.error ? `${result.error.kind}: ${result.error.message}` : 'the execution failed');
+  if (format === 'Json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(result.output);
+    } catch {
+      return failed('invalid_output: the output is not valid JSON (response_format Json)');
+    }
+    return { response: { success: true, output: { Json: value }, error: null, resources_used }, output: { Json: value } };
+  }
+  if (format === 'Bytes') {
+    const bytes = encoder.encode(result.output);
+    return { response: { success: true, output: { Bytes: Buffer.from(bytes).toString('base64') }, error: null, resources_used }, output: { Bytes: bytes } };
+  }
+  return { response: { success: true, output: { Text: result.output }, error: null, resources_used }, output: { Text: result.output } };
+}
