@@ -40,6 +40,32 @@ export const HOST_ERROR_CODES = {
 
 export type HostErrorCode = keyof typeof HOST_ERROR_CODES;
 
+/**
+ * Codes of the coordinator's HTTP API: every non-2xx answer is `{error: {code, message}}` with one
+ * of these (and its status). src/errors.test.ts checks that the coordinator uses no other code.
+ */
+export const API_ERROR_CODES = {
+  bad_request: { status: 400, description: 'The request is malformed: invalid JSON, a missing or unknown field, a value out of range.' },
+  unauthorized: { status: 401, description: 'A valid worker token or API key is required (Authorization: Bearer <token>).' },
+  not_found: { status: 404, description: 'No such execution or artifact.' },
+  rate_limited: { status: 429, description: 'A token bucket or concurrency cap of the route denied the request; wait Retry-After seconds.' },
+  bad_hash: { status: 400, description: 'An artifact address is not 64 lower-case hex characters.' },
+  hash_mismatch: { status: 422, description: "An uploaded artifact's sha256 differs from the address it was uploaded to; nothing was stored." },
+  too_large: { status: 413, description: 'An upload or body exceeds its size cap; nothing was stored.' },
+  bad_attestation: { status: 422, description: "A worker's report is not signed with its registered key over exactly this job's request, input, output and fuel." },
+  worker_key_conflict: { status: 409, description: 'A worker token is already bound to another key; register a new key with a new token.' },
+  idempotency_conflict: { status: 409, description: 'An Idempotency-Key was already used for a different request or report.' },
+  bad_job: { status: 400, description: 'A job is malformed (code, limits or fields).' },
+  job_unknown: { status: 404, description: 'No job has this id.' },
+  lease_unknown: { status: 404, description: 'No lease with this id is held by the calling worker.' },
+  lease_expired: { status: 409, description: 'The lease is no longer current: it expired, the job was leased again, or the job already finished.' },
+  queue_closed: { status: 503, description: 'The coordinator is shutting down.' },
+  upstream_unavailable: { status: 502, description: 'The NEAR RPC behind /v1/near-rpc did not answer.' },
+  upstream_rate_limited: { status: 429, description: 'The NEAR RPC behind /v1/near-rpc is rate limiting; its Retry-After is passed through.' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
 /** An error thrown by the host API (never for guest behaviour, which becomes a result). */
 export class OutlayerError extends Error {
   readonly code: HostErrorCode;

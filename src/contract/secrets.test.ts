@@ -133,7 +133,8 @@ describe('OutLayer contract: secrets', () => {
 
   it('update_access: only for an existing profile, stored canonically', async () => {
     const where = { repo: 'github.com/alice/app', profile: 'default' };
-    const res = await h.call('alice.test.near', 'update_access', { ...where, new_access: { Whitelist: { accounts: ['bob.test.near', 'carol.near', 'bob.test.near'] } } });
+    // A longer rule than the stored one: attach a deposit (the excess comes back).
+    const res = await h.call('alice.test.near', 'update_access', { ...where, new_access: { Whitelist: { accounts: ['bob.test.near', 'carol.near', 'bob.test.near'] } } }, { deposit: NEAR / 100n });
     assert.equal(res.error, null);
     const got = await h.view<Record<string, unknown>>('get_secrets', { ...where, owner: 'alice.test.near' });
     assert.deepEqual(got.access, { Whitelist: { accounts: ['bob.test.near', 'carol.near'] } });

@@ -63,11 +63,11 @@ function parseLocation(a: Args): Location {
 const indexOf = (owner: string): Location[] => readJson<Location[]>(keys.secretIndex(owner)) ?? [];
 const sameLocation = (x: Location, y: Location) => x.repo === y.repo && x.branch === y.branch && x.profile === y.profile;
 
-/** Bytes a profile occupies: its record, plus its entry in the owner's index when new. */
-function storageBytes(owner: string, loc: Location, profile: SecretProfile, isNew: boolean): number {
+/** Bytes a profile occupies: its record plus its entry in the owner's index (for as long as it exists). */
+function storageBytes(owner: string, loc: Location, profile: SecretProfile): number {
   const key = keys.secret(owner, loc.repo, loc.branch, loc.profile);
   const record = utf8Length(key) + utf8Length(JSON.stringify(profile)) + RECORD_OVERHEAD;
-  return record + (isNew ? utf8Length(JSON.stringify(loc)) + 1 : 0);
+  return record + utf8Length(JSON.stringify(loc)) + 1;
 }
 
 /**
@@ -77,8 +77,8 @@ function storageBytes(owner: string, loc: Location, profile: SecretProfile, isNe
 function payForStorage(owner: string, loc: Location, profile: SecretProfile, old: SecretProfile | null): bigint {
   // The deposit is part of the record it pays for: size it once at a generous width, then exactly.
   profile.storage_deposit = '9'.repeat(30);
-  profile.storage_deposit = String(BigInt(storageBytes(owner, loc, profile, !old)) * STORAGE_PRICE_PER_BYTE);
-  const required = BigInt(storageBytes(owner, loc, profile, !old)) * STORAGE_PRICE_PER_BYTE;
+  profile.storage_deposit = String(BigInt(storageBytes(owner, loc, profile)) * STORAGE_PRICE_PER_BYTE);
+  const required = BigInt(storageBytes(owner, loc, profile)) * STORAGE_PRICE_PER_BYTE;
   profile.storage_deposit = String(required);
   const attached = near.attachedDeposit();
   const available = attached + BigInt(old?.storage_deposit ?? '0');
@@ -183,6 +183,5 @@ export function estimate_storage_cost(input: unknown): string {
   const loc = parseLocation(a);
   const sealed = optionalString(a.encrypted_secrets_base64, 'encrypted_secrets_base64', 4 * MAX_SEALED_BYTES) ?? '';
   const profile: SecretProfile = { encrypted_secrets: sealed, access: parseAccessCondition(a.access), created_at: '0'.repeat(19), updated_at: '0'.repeat(19), storage_deposit: '9'.repeat(30) };
-  const existing = near.storageHasKey(keys.secret(owner, loc.repo, loc.branch, loc.profile));
-  return String(BigInt(storageBytes(owner, loc, profile, !existing)) * STORAGE_PRICE_PER_BYTE);
+  return String(BigInt(storageBytes(owner, loc, profile)) * STORAGE_PRICE_PER_BYTE);
 }

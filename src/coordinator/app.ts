@@ -12,7 +12,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import type { KeyPairString } from 'near-api-js';
 import { base58Decode, base58Encode } from '../chain/codec/encoding.js';
 import { publicKeyString, signAttestation } from '../contract/node/attest.js';
@@ -110,6 +110,19 @@ export class Coordinator implements AsyncDisposable {
     const metrics = createMetrics();
     // Per-request access logs are off (workers long-poll all day); the coordinator logs its own events.
     const app = Fastify({ logger: o.logger ?? { level: 'info' }, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
+
+    // Every refusal is `{error: {code, message}}`, fastify's own ones too (a body that is not
+    // JSON, too large, of an unsupported media type; a route that does not exist).
+    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+    app.setErrorHandler((err: FastifyError, req, reply) => {
+      const status = Number.isInteger(err.statusCode) && err.statusCode! >= 400 && err.statusCode! < 600 ? err.statusCode! : 500;
+      if (status >= 500) {
+        req.log.error({ err }, 'request failed');
+        return reply.code(status).send({ error: { code: 'internal', message: 'internal error' } });
+      }
+      const code = status === 413 ? 'too_large' : status === 404 ? 'not_found' : status === 401 ? 'unauthorized' : status === 429 ? 'rate_limited' : 'bad_request';
+      return reply.code(status).send({ error: { code, message: err.message } });
+    });
 
     const bucketStore = o.bucketStore ?? new MemoryStore();
     const throttle = registerThrottle(app, {

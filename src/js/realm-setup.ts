@@ -17,6 +17,8 @@ import { LOCKDOWN_SOURCE } from './realm/lockdown-source.js';
 
 export interface RealmHandles {
   current: ExecutionState | null;
+  /** Calls from guest code into the host so far (any function made by `newFunction`): the module cache's test. */
+  hostCalls: number;
   /** control.beginWords(blockTimestampMs, w0..w7). */
   begin: QuickJSHandle;
   jsonParse: QuickJSHandle;
@@ -30,7 +32,18 @@ export interface RealmHandles {
 
 export function setupRealm(engine: JsEngine): RealmHandles {
   const ctx = engine.context;
-  const realm = { current: null, plugins: { used: 0, dispatch: null, seedHex: '', timestampMs: 0 } } as unknown as RealmHandles;
+  const realm = { current: null, hostCalls: 0, plugins: { used: 0, dispatch: null, seedHex: '', timestampMs: 0 } } as unknown as RealmHandles;
+  // Every host function of the main realm counts its calls (the plugin realms' host functions
+  // are reachable only through the `realm` primitive, itself counted).
+  const newFunction = ctx.newFunction.bind(ctx) as (...args: unknown[]) => QuickJSHandle;
+  (ctx as unknown as { newFunction: unknown }).newFunction = (...args: unknown[]): QuickJSHandle => {
+    const fn = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = function (this: unknown, ...a: unknown[]) {
+      realm.hostCalls++;
+      return fn.apply(this, a);
+    };
+    return newFunction(...args);
+  };
   const env: HostEnv = {
     context: ctx,
     state: () => {
@@ -87,6 +100,7 @@ export function setupRealm(engine: JsEngine): RealmHandles {
   ctx.unwrapResult(ctx.callFunction(seal, control)).dispose();
   for (const h of [makeNear, primitives, near, defineGlobal, seal, control]) h.dispose();
 
+  Reflect.deleteProperty(ctx, 'newFunction');
   realm.seedWords = (hex) => Array.from({ length: 8 }, (_, i) => {
     const b = (k: number): number => parseInt(hex.slice(2 * (4 * i + k), 2 * (4 * i + k) + 2), 16);
     return (b(0) | (b(1) << 8) | (b(2) << 16) | (b(3) << 24)) >>> 0;

@@ -22,6 +22,8 @@ export interface JsJob {
   seed: string;
   blockTimestampNs: bigint;
   state: ExecutionState;
+  /** false: evaluate the module even if the engine's module cache holds it (and do not cache it). */
+  moduleCache?: boolean;
 }
 
 type Failure = { kind: Exclude<NonNullable<ExecutionResult['error']>['kind'], 'exit'>; message: string };
@@ -125,16 +127,28 @@ export function runJs(engine: JsEngine, realm: RealmHandles, job: JsJob): Execut
       own(started.error);
       throw new GuestFailure(classifyThrown(ctx, started.error, state));
     }
-    // One evaluation: a parse error is told apart from a SyntaxError thrown while the module
-    // runs (JSON.parse, eval) by its single stack frame in contract.js. (quickjs-emscripten's
-    // compile-only module path reads uninitialised memory, so it is not used.)
-    const evaluated = ctx.evalCode(job.source, 'contract.js', { type: 'module' });
-    if (evaluated.error) {
-      own(evaluated.error);
-      const invalid = parseFailure(ctx, evaluated.error);
-      if (invalid) throw new GuestFailure(invalid);
+    const cache = job.moduleCache === false ? null : engine.moduleCache;
+    const hit = cache?.lookup(job.source);
+    let ns: QuickJSHandle;
+    if (cache && hit && job.maxInstructions - engine.fuel.used() >= hit.evalFuel) {
+      // The module's evaluation, restored from its snapshot and charged (./module-cache.ts).
+      const handles = cache.enter(hit, ctx);
+      for (const h of handles) own(h);
+      ns = handles[hit.nsIndex]!;
+    } else {
+      const mark = cache?.mark();
+      // One evaluation: a parse error is told apart from a SyntaxError thrown while the module
+      // runs (JSON.parse, eval) by its single stack frame in contract.js. (quickjs-emscripten's
+      // compile-only module path reads uninitialised memory, so it is not used.)
+      const evaluated = ctx.evalCode(job.source, 'contract.js', { type: 'module' });
+      if (evaluated.error) {
+        own(evaluated.error);
+        const invalid = parseFailure(ctx, evaluated.error);
+        if (invalid) throw new GuestFailure(invalid);
+      }
+      ns = settle(unwrap(evaluated), 'module evaluation');
+      if (cache && mark) cache.store(job.source, mark, owned, ns);
     }
-    const ns = settle(unwrap(evaluated), 'module evaluation');
     const entry = own(ctx.getProp(ns, job.entry));
     if (ctx.typeof(entry) !== 'function') {
       throw new GuestFailure({ kind: 'invalid_module', message: `the module does not export a function named ${JSON.stringify(job.entry)}` });

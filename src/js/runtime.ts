@@ -14,6 +14,7 @@ import type { ExecutionResult } from '../sandbox/result.js';
 import { JsEngine } from './engine/engine.js';
 import type { QuickJsSource } from './engine/source.js';
 import { DEFAULT_CONTEXT, newExecutionState, type ExecutionState, type NearContext, type Storage } from './host/state.js';
+import { ModuleCache, type ModuleCacheOptions } from './module-cache.js';
 import { setupRealm, type RealmHandles } from './realm-setup.js';
 import { runJs } from './run.js';
 
@@ -37,6 +38,8 @@ export interface JsRunOptions {
   promiseResults?: ReadonlyArray<Uint8Array | null>;
   /** For `near.promiseYieldResume`: whether a yield with this data id waits on the contract (default: always). */
   isYieldPending?: (dataId: Uint8Array) => boolean;
+  /** false: evaluate the module even when the engine's module cache holds it, and do not cache it. */
+  moduleCache?: boolean;
 }
 
 export interface JsResult extends ExecutionResult {
@@ -53,14 +56,22 @@ const decoder = new TextDecoder();
 export class JsRuntime {
   private readonly engines = new Map<number, Promise<Ready>>();
 
-  constructor(private readonly deps: { source: QuickJsSource; preparer: ModulePreparer }) {}
+  /**
+   * `moduleCache`: the per-engine cache of evaluated modules (./module-cache.ts); on by default,
+   * `false` turns it off, an object sets its size. Results are the same either way.
+   */
+  constructor(private readonly deps: { source: QuickJsSource; preparer: ModulePreparer; moduleCache?: boolean | ModuleCacheOptions }) {}
 
   /** Builds (or returns) the engine for a memory cap: call ahead of time to pre-warm. */
   warm(memoryMb: number): Promise<Ready> {
     let ready = this.engines.get(memoryMb);
     if (!ready) {
       let realm!: RealmHandles;
-      ready = JsEngine.create({ ...this.deps, memoryMb, setup: (e) => (realm = setupRealm(e)) }).then((engine) => ({ engine, realm }));
+      const cache = this.deps.moduleCache ?? true;
+      ready = JsEngine.create({ ...this.deps, memoryMb, setup: (e) => (realm = setupRealm(e)) }).then((engine) => {
+        if (cache !== false) engine.moduleCache = ModuleCache.create(engine, realm, cache === true ? {} : cache);
+        return { engine, realm };
+      });
       ready.catch(() => this.engines.delete(memoryMb));
       this.engines.set(memoryMb, ready);
     }
@@ -102,6 +113,7 @@ export class JsRuntime {
       seed: options.seed,
       blockTimestampNs: options.blockTimestampNs,
       state,
+      ...(js.moduleCache === false ? { moduleCache: false } : {}),
     });
     if (engine.broken) {
       this.engines.delete(options.maxMemoryMb);

@@ -178,6 +178,22 @@ export const JS_CASES: JsCase[] = [
     },
   },
   {
+    name: 'strings holding U+0000 cross the host boundary whole (keys, values, logs)',
+    async run(run) {
+      const src = `export function execute() {
+        near.storageWrite('k\\u0000a', 'v\\u0000one');
+        near.storageWrite('k\\u0000b', 'two');
+        near.storageWrite('k', 'plain');
+        near.log('log\\u0000line');
+        return { a: near.storageRead('k\\u0000a'), b: near.storageRead('k\\u0000b'), k: near.storageRead('k'), has: near.storageHasKey('k\\u0000c'), bytes: Array.from(near.storageReadBytes('k\\u0000a')).length };
+      }`;
+      const r = await run(src);
+      ok(r, 'nul');
+      equal(r.output, JSON.stringify({ a: 'v\u0000one', b: 'two', k: 'plain', has: false, bytes: 5 }), 'NUL keys are distinct and values whole');
+      equal(JSON.stringify(r.logs), JSON.stringify(['log\u0000line']), 'a log line keeps its NUL');
+    },
+  },
+  {
     name: 'near.ed25519Verify checks RFC 8032 signatures; accountBalance and storageUsage read the context',
     async run(run) {
       // RFC 8032 section 7.1, test 1 (empty message).

@@ -13,6 +13,7 @@ import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSContext, type 
 import { FuelMeter } from '../../sandbox/meter/runtime.js';
 import type { ModulePreparer, PreparedModule } from '../../sandbox/prepare.js';
 import { makeImportsDeterministic } from './deterministic-imports.js';
+import type { ModuleCache } from '../module-cache.js';
 import { locateBreak, restoreSnapshot, takeSnapshot, type Snapshot } from './snapshot.js';
 import type { QuickJsSource } from './source.js';
 
@@ -38,6 +39,8 @@ interface Clock {
 
 export class JsEngine {
   broken = false;
+  /** Evaluated modules of this engine (../module-cache.ts); null when caching is off. */
+  moduleCache: ModuleCache | null = null;
   private snapshot: Snapshot | null = null;
   private dirty = false;
 
@@ -108,6 +111,11 @@ export class JsEngine {
     return this.snapshot?.bytes.length ?? 0;
   }
 
+  /** The heap break of the base snapshot (everything built with the realm lies below it). */
+  get baseBreak(): number {
+    return this.snapshot?.breakAtSnapshot ?? 0;
+  }
+
   /** The meter of the current execution (host functions charge it). */
   get fuel(): FuelMeter {
     return this.meter;
@@ -124,6 +132,21 @@ export class JsEngine {
     this.clock.nowMs = blockTimestampMs;
     this.meter = new FuelMeter(budget);
     this.meter.attach(this.instance);
+  }
+
+  /** Snapshots the memory as it is now (between calls into the wasm), for the module cache. */
+  captureSnapshot(): Snapshot {
+    if (!this.snapshot) throw new Error('engine has no base snapshot');
+    return takeSnapshot(this.memory, this.snapshot.breakPtr);
+  }
+
+  /**
+   * Puts the memory back to `snap` in the middle of an execution (between calls into the wasm),
+   * zeroing what was written beyond it; the meter is left as it is.
+   */
+  restoreTo(snap: Snapshot): void {
+    restoreSnapshot(this.memory, snap);
+    this.dirty = true;
   }
 
   /** Evaluates global code during setup (unmetered budget), returning the result handle. */
@@ -145,6 +168,7 @@ export class JsEngine {
   dispose(): void {
     this.broken = true;
     this.snapshot = null;
+    this.moduleCache = null;
   }
 
 }

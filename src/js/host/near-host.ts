@@ -60,6 +60,20 @@ function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
   }
 }
 
+/**
+ * A string for the guest. quickjs-emscripten passes strings through C strings, which end at the
+ * first NUL, so a text holding U+0000 goes as its UTF-8 bytes instead (the guest side decodes them).
+ */
+function textOut(ctx: QuickJSContext, text: string): QuickJSHandle {
+  return text.includes('\0') ? newBytes(ctx, encoder.encode(text)) : ctx.newString(text);
+}
+
+/** A string from the guest: a string, or (when it holds U+0000, see textOut) its UTF-8 bytes. */
+function textIn(env: HostEnv, h: QuickJSHandle | undefined): string {
+  if (h && env.context.typeof(h) === 'string') return env.context.getString(h);
+  return decoder.decode(wireBytes(env, h));
+}
+
 function newBytes(ctx: QuickJSContext, bytes: Uint8Array): QuickJSHandle {
   return ctx.newArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
@@ -127,7 +141,7 @@ const PRIMITIVES: Record<string, HostFn> = {
     const value = env.state().storage.get(key.id);
     env.charge(HOST_BYTE_FUEL * (key.size + (value?.length ?? 0)));
     if (value === undefined) return ctx.null;
-    return ctx.getNumber(asString!) === 1 ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
+    return ctx.getNumber(asString!) === 1 ? textOut(ctx, decoder.decode(value)) : newBytes(ctx, value);
   },
   /** The hot path: a string key read as a string (no type probe, no byte conversion for ASCII). */
   storageReadText(env, [k]) {
@@ -136,7 +150,7 @@ const PRIMITIVES: Record<string, HostFn> = {
     const id = ASCII.test(text) ? text : bytesToKey(encoder.encode(text));
     const value = env.state().storage.get(id);
     env.charge(HOST_BYTE_FUEL * (id.length + (value?.length ?? 0)));
-    return value === undefined ? ctx.null : ctx.newString(decoder.decode(value));
+    return value === undefined ? ctx.null : textOut(ctx, decoder.decode(value));
   },
   storageWrite(env, [k, v]) {
     const key = storageKey(env, k);
@@ -169,7 +183,7 @@ const PRIMITIVES: Record<string, HostFn> = {
     return newBytes(env.context, seed);
   },
   log(env, [message]) {
-    const text = env.context.getString(message!);
+    const text = textIn(env, message);
     logLine(env, text);
     return undefined;
   },
@@ -196,7 +210,7 @@ const PRIMITIVES: Record<string, HostFn> = {
   input(env) {
     const input = env.state().input;
     env.charge(HOST_BYTE_FUEL * input.length);
-    return env.context.newString(input);
+    return textOut(env.context, input);
   },
   valueReturn(env, [value]) {
     const bytes = wireBytes(env, value);
@@ -205,7 +219,7 @@ const PRIMITIVES: Record<string, HostFn> = {
     return undefined;
   },
   panic(env, [message]) {
-    const text = env.context.getString(message!);
+    const text = textIn(env, message);
     return env.abort('js_exception', text ? `Panic: ${text}` : 'Panic');
   },
   /** promiseCreate (after = -1) / promiseThen: a receipt with one FunctionCall. */
@@ -338,7 +352,7 @@ const PRIMITIVES: Record<string, HostFn> = {
     const value = results[i]!;
     if (value === null) return ctx.null;
     env.charge(HOST_BYTE_FUEL * value.length);
-    return ctx.getNumber(asString!) === 1 ? ctx.newString(decoder.decode(value)) : newBytes(ctx, value);
+    return ctx.getNumber(asString!) === 1 ? textOut(ctx, decoder.decode(value)) : newBytes(ctx, value);
   },
   promiseReturn(env, [index]) {
     const i = env.context.getNumber(index!);

@@ -6,8 +6,40 @@
  */
 export const NEAR_SOURCE = String.raw`(function makeNear(h) {
   'use strict';
+  // Host strings travel as C strings, which end at a NUL: a string holding U+0000 crosses as its
+  // UTF-8 bytes (utf8 / fromUtf8 below), and the host answers such text the same way (txt).
+  const utf8 = (s) => {
+    const out = [];
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      else if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(out).buffer;
+  };
+  const fromUtf8 = (ab) => {
+    const b = new Uint8Array(ab);
+    let s = '';
+    for (let i = 0; i < b.length; ) {
+      const x = b[i];
+      let c = 0xfffd, n = 1;
+      if (x < 0x80) c = x;
+      else if (x >= 0xc2 && x < 0xe0 && (b[i + 1] & 0xc0) === 0x80) { c = ((x & 31) << 6) | (b[i + 1] & 63); n = 2; }
+      else if (x >= 0xe0 && x < 0xf0 && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80) { c = ((x & 15) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63); n = 3; if (c < 0x800 || (c >= 0xd800 && c < 0xe000)) c = 0xfffd; }
+      else if (x >= 0xf0 && x < 0xf5 && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80 && (b[i + 3] & 0xc0) === 0x80) { c = ((x & 7) << 18) | ((b[i + 1] & 63) << 12) | ((b[i + 2] & 63) << 6) | (b[i + 3] & 63); n = 4; if (c < 0x10000 || c > 0x10ffff) c = 0xfffd; }
+      s += String.fromCodePoint(c);
+      i += n;
+    }
+    return s;
+  };
+  const str = (s) => (s.indexOf('\0') < 0 ? s : utf8(s));
+  const txt = (r) => (r === null || typeof r === 'string' ? r : fromUtf8(r));
   const toWire = (v, what) => {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return str(v);
     if (v instanceof Uint8Array) return v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength);
     if (v instanceof ArrayBuffer) return v.slice(0);
     throw new TypeError(what + ' must be a string or a Uint8Array');
@@ -23,7 +55,7 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
     throw new TypeError(what + ' must be a bigint, number or decimal string');
   };
   return {
-    storageRead: (key) => (typeof key === 'string' ? h.storageReadText(key) : h.storageRead(toWire(key, 'key'), 1)),
+    storageRead: (key) => (typeof key === 'string' && key.indexOf('\0') < 0 ? txt(h.storageReadText(key)) : txt(h.storageRead(toWire(key, 'key'), 1))),
     storageReadBytes: (key) => bytes(h.storageRead(toWire(key, 'key'), 0)),
     storageWrite: (key, value) => h.storageWrite(toWire(key, 'key'), toWire(value, 'value')),
     storageRemove: (key) => h.storageRemove(toWire(key, 'key')),
@@ -38,12 +70,12 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
     storageUsage: () => BigInt(h.context(7)),
     ed25519Verify: (signature, message, publicKey) => h.ed25519Verify(toWire(signature, 'signature'), toWire(message, 'message'), toWire(publicKey, 'publicKey')),
     randomSeed: () => bytes(h.randomSeed()),
-    log: (...args) => { h.log(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')); },
+    log: (...args) => { h.log(str(args.map((a) => (typeof a === 'string' ? a : String(a))).join(' '))); },
     sha256: (data) => bytes(h.hash(toWire(data, 'data'), 0)),
     keccak256: (data) => bytes(h.hash(toWire(data, 'data'), 1)),
-    input: () => h.input(),
+    input: () => txt(h.input()),
     valueReturn: (value) => { h.valueReturn(toWire(value, 'value')); },
-    panic: (message) => { h.panic(message === undefined ? '' : String(message)); throw new Error('near.panic'); },
+    panic: (message) => { h.panic(message === undefined ? '' : str(String(message))); throw new Error('near.panic'); },
     promiseCreate: (accountId, methodName, args, amount, gas) =>
       BigInt(h.promise(-1, String(accountId), String(methodName), toWire(args === undefined ? '' : args, 'args'), u128(amount, 'amount'), u128(gas, 'gas'))),
     promiseThen: (promiseIndex, accountId, methodName, args, amount, gas) =>
@@ -77,7 +109,7 @@ export const NEAR_SOURCE = String.raw`(function makeNear(h) {
     promiseYieldResume: (dataId, payload) => h.promiseYieldResume(toWire(dataId, 'dataId'), toWire(payload === undefined ? '' : payload, 'payload')),
     promiseReturn: (promiseIndex) => { h.promiseReturn(Number(promiseIndex)); },
     promiseResultsCount: () => h.promiseResultsCount(),
-    promiseResult: (i) => h.promiseResult(Number(i), 1),
+    promiseResult: (i) => txt(h.promiseResult(Number(i), 1)),
     promiseResultBytes: (i) => bytes(h.promiseResult(Number(i), 0)),
   };
 })`;

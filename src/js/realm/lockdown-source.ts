@@ -47,7 +47,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const MAIN_SOURCE = String.raw`
 const hidden = collectHiddenIntrinsics(); // first: InternalError is still on the global
-const clock = { now: 0 };
+// "read" is the property right after "now": see source/date.ts.
+const clock = { now: 0, read: 0 };
 const rng = makeRandom();
 const { harden, hardened } = makeHardener();
 const { console, show } = makeConsole(hostLog);

@@ -2,7 +2,9 @@
  * Guest-side source: the Date constructor of the realm (SES `tame-date-constructor.js`, plus UTC).
  *
  * - The clock is the block timestamp: `Date.now()`, `new Date()` and `Date()` read `clock.now`,
- *   which the host sets per execution through `control.begin`.
+ *   which the host sets per execution through `control.begin`. Each of them sets `clock.read`
+ *   to 1: the host's module cache reads that word to tell whether a module's top level saw the
+ *   clock (../../engine/module-cache.ts).
  * - Local time is UTC on every machine. Natively QuickJS asks the host for the local zone, so the
  *   local getters, setters, formatters, the multi-argument constructor and parsing are replaced
  *   by their UTC equivalents; `getTimezoneOffset()` is 0.
@@ -116,9 +118,15 @@ function tameDate(clock) {
   }
 
   const TamedDate = function Date(year, month, date, hours, minutes, seconds, ms) {
-    if (new.target === undefined) return toStringUTC(new OriginalDate(clock.now));
+    if (new.target === undefined) {
+      clock.read = 1;
+      return toStringUTC(new OriginalDate(clock.now));
+    }
     let value;
-    if (arguments.length === 0) value = clock.now;
+    if (arguments.length === 0) {
+      clock.read = 1;
+      value = clock.now;
+    }
     else if (arguments.length === 1) {
       value = year;
       if (isObject(value)) value = isDateObject(value) ? getTime(value) : toPrimitive(value);
@@ -130,6 +138,7 @@ function tameDate(clock) {
   };
   const statics = {
     now() {
+      clock.read = 1;
       return clock.now;
     },
     parse(string) {
