@@ -25,7 +25,9 @@ import { ChainBridge } from './chain/bridge.js';
 import { ChainResolver } from './chain/resolver.js';
 import { ChainWatcher, type WatchCursor } from './chain/watcher.js';
 import { JobQueue } from './queue/queue.js';
+import { Keystore } from '../keystore/keystore.js';
 import { registerExecutionRoutes } from './routes/executions.js';
+import { registerSecretRoutes } from './routes/secrets.js';
 import { createMetrics, registerOpsRoutes } from './routes/ops.js';
 import { registerWorkerRoutes } from './routes/workers.js';
 import { hashSecret } from './storage/secrets.js';
@@ -57,6 +59,8 @@ export interface CoordinatorOptions {
   pollMs?: number;
   /** Build `file://` repositories (tests). */
   allowLocalRepos?: boolean;
+  /** Clone these canonical repositories from local mirrors (a coordinator without internet; tests). */
+  repoMirrors?: Readonly<Record<string, string>>;
   /** pino logger options (default: info level to stdout; `false` silences). */
   logger?: boolean | object;
 }
@@ -84,9 +88,11 @@ export class Coordinator implements AsyncDisposable {
   readonly watcher: ChainWatcher | null;
   readonly resolver: ChainResolver | null;
   readonly publicKey: string;
+  readonly keystore: Keystore | null;
   #redeliver: ReturnType<typeof setInterval> | null = null;
 
-  private constructor(parts: { app: FastifyInstance; storage: SqliteStorage; queue: JobQueue; artifacts: ArtifactStore; watcher: ChainWatcher | null; resolver: ChainResolver | null; publicKey: string }) {
+  private constructor(parts: { app: FastifyInstance; storage: SqliteStorage; queue: JobQueue; artifacts: ArtifactStore; watcher: ChainWatcher | null; resolver: ChainResolver | null; publicKey: string; keystore: Keystore | null }) {
+    this.keystore = parts.keystore;
     this.app = parts.app;
     this.storage = parts.storage;
     this.queue = parts.queue;
@@ -104,7 +110,7 @@ export class Coordinator implements AsyncDisposable {
     for (const key of o.apiKeys ?? []) await storage.createApiKey({ id: `k_${hashSecret(key).slice(0, 16)}`, key_hash: hashSecret(key), tier: 'keyed', label: 'cli', created_at: now() });
     const queue = new JobQueue(storage, { ...(o.leaseMs !== undefined && { leaseMs: o.leaseMs }), ...(o.maxAttempts !== undefined && { maxAttempts: o.maxAttempts }) });
     const artifacts = await ArtifactStore.open({ dataDir: o.dataDir });
-    const builder = new Builder({ store: artifacts, dataDir: o.dataDir, ...(o.allowLocalRepos && { allowLocalRepos: true }) });
+    const builder = new Builder({ store: artifacts, dataDir: o.dataDir, ...(o.allowLocalRepos && { allowLocalRepos: true }), ...(o.repoMirrors && { repoMirrors: o.repoMirrors }) });
     const secret = coordinatorKey(o.dataDir);
     const auth = new Auth(storage, o.workerTokens ?? []);
     const metrics = createMetrics();
@@ -134,9 +140,11 @@ export class Coordinator implements AsyncDisposable {
 
     let resolver: ChainResolver | null = null;
     let watcher: ChainWatcher | null = null;
+    let keystore: Keystore | null = null;
     const rpc = new NearRpcClient({ url: o.rpcUrl });
     if (o.contractId && o.operator) {
       const contractId = o.contractId;
+      keystore = Keystore.open({ dataDir: o.dataDir, rpcUrl: o.rpcUrl, contractId });
       resolver = new ChainResolver({ rpcUrl: o.rpcUrl, contractId, operatorId: o.operator.accountId, operatorKey: o.operator.privateKey });
       // The coordinator attests failures it decides itself; the contract must know its key.
       await resolver.registerWorkerKey(publicKeyString(secret));
@@ -194,9 +202,10 @@ export class Coordinator implements AsyncDisposable {
     registerArtifactRoutes(app, { store: artifacts });
     registerWorkerRoutes(app, { auth, queue, ...(resolver && { onWorkerKey: (pk: string) => resolver.registerWorkerKey(pk) }) });
     registerExecutionRoutes(app, { auth, queue });
+    if (keystore) registerSecretRoutes(app, { auth, queue, keystore });
     await app.ready();
 
-    const c = new Coordinator({ app, storage, queue, artifacts, watcher, resolver, publicKey: publicKeyString(secret) });
+    const c = new Coordinator({ app, storage, queue, artifacts, watcher, resolver, publicKey: publicKeyString(secret), keystore });
     watcher?.start();
     // Finished jobs whose resolution failed (RPC down) are offered again.
     c.#redeliver = setInterval(() => void queue.redeliver().catch((e) => app.log.warn({ err: (e as Error).message }, 'redelivery failed')), 5000);
@@ -218,5 +227,6 @@ export class Coordinator implements AsyncDisposable {
     await this.app.close();
     await this.artifacts.dispose();
     await this.storage.close();
+    this.keystore?.dispose();
   }
 }

@@ -36,6 +36,11 @@ export class WorkerClient {
     return this.http.json('POST', `/v1/leases/${leaseId}/fail`, { body: { error }, headers: { 'idempotency-key': `fail:${leaseId}` } });
   }
 
+  /** The decrypted environment of the job's secrets_ref (only for the lease holder, after the access check). */
+  async secrets(leaseId: string): Promise<Record<string, string>> {
+    return (await this.http.json<{ env: Record<string, string> }>('POST', `/v1/leases/${leaseId}/secrets`, { body: {}, retry: true })).env;
+  }
+
   /** Downloads an artifact (the caller verifies its hash). */
   async artifact(sha256: string): Promise<Uint8Array> {
     const res = await this.http.request('GET', `/v1/artifacts/${sha256}`);

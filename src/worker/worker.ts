@@ -138,6 +138,18 @@ export class ServerWorker implements AsyncDisposable {
         await this.client.fail(lease.lease_id, { kind: 'artifact_unavailable', message: (e as Error).message });
         return;
       }
+      // Secrets: decrypted by the coordinator's keystore for this lease only; they live in this
+      // job's environment and nowhere else (never logged, never reported).
+      let secrets: Record<string, string> = {};
+      if (job.secrets_ref) {
+        try {
+          secrets = await this.client.secrets(lease.lease_id);
+        } catch (e) {
+          const code = e instanceof OutlayerHttpError ? e.code : 'secrets_unavailable';
+          await this.client.fail(lease.lease_id, { kind: code, message: (e as Error).message });
+          return;
+        }
+      }
       const result = await this.#pool
         .run(code, {
           kind: job.code.kind,
@@ -147,7 +159,7 @@ export class ServerWorker implements AsyncDisposable {
           timeoutMs: job.limits.max_execution_seconds * 1000,
           seed: job.seed ?? '0',
           blockTimestampNs: job.block_timestamp_ns ?? '0',
-          env: { ...job.env },
+          env: { ...job.env, ...secrets },
         })
         .catch((e: Error) => failure('trap', `the sandbox failed: ${e.message}`));
       const { response, output } = toResponse(result, job.response_format ?? 'Text');

@@ -67,11 +67,16 @@ export interface BuilderOptions {
   maxOutputBytes?: number;
   /** Accept `file:///abs/path` repositories (tests, local development). Default false: GitHub only. */
   allowLocalRepos?: boolean;
+  /**
+   * Clone these canonical repositories (`https://github.com/u/r`) from elsewhere — a local mirror
+   * for a coordinator without internet access (and tests). The commit is still the requested one.
+   */
+  repoMirrors?: Readonly<Record<string, string>>;
   /** Where temp checkouts are made (default os.tmpdir()). */
   workDir?: string;
 }
 
-const KNOWN_OPTIONS = ['store', 'dataDir', 'timeoutMs', 'cloneTimeoutMs', 'maxOutputBytes', 'allowLocalRepos', 'workDir'];
+const KNOWN_OPTIONS = ['store', 'dataDir', 'timeoutMs', 'cloneTimeoutMs', 'maxOutputBytes', 'allowLocalRepos', 'repoMirrors', 'workDir'];
 const IMMUTABLE_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const CACHE_FILE = 'builds.json';
 // Variables handed to build steps; everything else (operator keys, tokens) stays out.
@@ -107,6 +112,7 @@ export class Builder {
   readonly #cachePath: string;
   readonly #timeoutMs: number;
   readonly #cloneTimeoutMs: number;
+  readonly #mirrors: Record<string, string>;
   readonly #maxOutputBytes: number;
   readonly #allowLocal: boolean;
   readonly #workDir: string;
@@ -125,6 +131,7 @@ export class Builder {
     this.#cloneTimeoutMs = positive(options.cloneTimeoutMs, 'cloneTimeoutMs', DEFAULT_CLONE_TIMEOUT_MS);
     this.#maxOutputBytes = positive(options.maxOutputBytes, 'maxOutputBytes', options.store.maxBlobBytes);
     this.#allowLocal = options.allowLocalRepos ?? false;
+    this.#mirrors = { ...options.repoMirrors };
     this.#workDir = options.workDir ?? tmpdir();
   }
 
@@ -209,7 +216,8 @@ export class Builder {
     const git = (args: string[], timeoutMs = remainingMs(), cwd = checkout) =>
       runStep('git', [...gitConfig, ...args], { cwd, env: gitEnv, log, timeoutMs, signal });
 
-    const clone = await git(['clone', '--no-checkout', '--quiet', '--', v.repo, checkout], Math.min(this.#cloneTimeoutMs, remainingMs()), scratch);
+    const from = this.#mirrors[v.repo] ?? v.repo;
+    const clone = await git(['clone', '--no-checkout', '--quiet', '--', from, checkout], Math.min(this.#cloneTimeoutMs, remainingMs()), scratch);
     if (clone.code !== 0) {
       const why = clone.timedOut ? 'timed out' : clone.spawnError ?? (clone.tail || `git exited with status ${clone.code}`);
       throw new BuildFailure(`could not clone ${v.repo}: ${why}`);

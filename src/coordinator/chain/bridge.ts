@@ -76,7 +76,8 @@ export class ChainBridge {
       seed,
       block_timestamp_ns: String(r.timestamp),
       payer: r.payer_account_id,
-      ...(r.secrets_ref && { secrets_ref: { profile: r.secrets_ref.profile, account_id: r.secrets_ref.account_id } }),
+      // Secrets live per (owner, repo, branch, profile): the repository and branch come from the code source.
+      ...(r.secrets_ref && { secrets_ref: { profile: r.secrets_ref.profile, account_id: r.secrets_ref.account_id, ...(cs.repo && { repo: cs.repo }), ...(cs.commit && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(cs.commit) && { branch: cs.commit }) } }),
       env: {
         NEAR_SENDER_ID: r.sender_id,
         NEAR_PREDECESSOR_ID: r.sender_id,
