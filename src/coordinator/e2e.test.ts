@@ -10,9 +10,12 @@ import { createPool } from '../js/node/pool.js';
 import { OutlayerClient } from '../sdk/client.js';
 import { WorkerSigner } from '../worker/signer.js';
 import { ServerWorker } from '../worker/worker.js';
+import { lcgExpected } from '../sandbox/conformance/cases.js';
 import { Coordinator } from './app.js';
 
 const HELLO = new Uint8Array(readFileSync(new URL('../../examples/hello.wasm', import.meta.url)));
+const DETERMINISM = new Uint8Array(readFileSync(new URL('../../examples/determinism.wasm', import.meta.url)));
+const LOOP = new Uint8Array(readFileSync(new URL('../../examples/wat/loop-forever.wasm', import.meta.url)));
 const JS = new TextEncoder().encode('export function execute(input) { return { doubled: input.n * 2 } }');
 
 describe('coordinator + worker + contract on the devnet', () => {
@@ -60,6 +63,36 @@ describe('coordinator + worker + contract on the devnet', () => {
     const final = await h.txResult(r.txHash, 'alice.test.near');
     assert.equal(final.error, null);
     assert.deepEqual(final.value, { doubled: 42 });
+  });
+
+  it('the determinism vectors come back on-chain exactly, with the fuel of a local run', async () => {
+    const sha256 = await client.uploadArtifact(DETERMINISM);
+    const pool = await createPool({ size: 1 });
+    try {
+      for (const [seed, iterations] of [[42n, 1000], [7n, 1], [123456789n, 5000]] as const) {
+        const input = `{"seed": ${seed}, "iterations": ${iterations}}`;
+        const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'wasm' } }, input_data: input }, NEAR / 10n);
+        const final = await h.txResult(r.txHash, 'alice.test.near');
+        assert.equal(final.value, lcgExpected(seed, iterations));
+        const local = await pool.run(DETERMINISM, { input });
+        const settled = await h.view<{ resources_used: { instructions: number } }>('get_request', { request_id: r.requestId });
+        assert.equal(settled.resources_used.instructions, local.fuel_used);
+      }
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('running out of fuel resolves as a failure that keeps only the base fee', async () => {
+    const sha256 = await client.uploadArtifact(LOOP);
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'wasm' } }, resource_limits: { max_instructions: 1_000_000 } }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.value, null);
+    const settled = await h.view<{ status: string; payment_charged: string; payment_refunded: string; error: string }>('get_request', { request_id: r.requestId });
+    assert.equal(settled.status, 'failed');
+    assert.match(settled.error, /out_of_fuel/);
+    assert.equal(settled.payment_charged, '1000000000000000000000');
+    assert.equal(settled.payment_refunded, String(NEAR / 10n - 10n ** 21n));
   });
 
   it('an invalid module resolves as a failure that keeps only the base fee', async () => {
