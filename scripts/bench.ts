@@ -7,6 +7,7 @@ const AREAS: Record<string, { about: string; load: () => Promise<{ run(args: rea
   js: { about: 'L3/L4: realm start, host-call round trip, a compute kernel vs Node vm and SES', load: () => import('./bench/js.js') },
   devnet: { about: 'the NEAR devnet: function-call tx/s through near-api-js (end to end and pre-signed)', load: () => import('./bench/devnet.js') },
   throttle: { about: 'coordinator throttling: decision cost, allowed/rejected req/s under autocannon', load: () => import('./bench/throttle.js') },
+  coordinator: { about: 'coordinator: throttle decision, req/s on loopback, devnet request→resolved latency, worker jobs/s', load: () => import('./bench/coordinator.js') },
 };
 
 function usage(): string {
