@@ -32,7 +32,7 @@ import { CONTRACT_ID, Harness, NEAR, OPERATOR_ID } from '../../src/contract/node
 import { OutlayerClient } from '../../src/sdk/client.js';
 import { WorkerSigner } from '../../src/worker/signer.js';
 import { ServerWorker } from '../../src/worker/worker.js';
-import { run as runThrottle } from './throttle.js';
+import { load, run as runThrottle } from './throttle.js';
 import { machineInfo, median, percentile, printTable, writeResults, type Figure } from './stats.js';
 
 interface Settings {
@@ -85,36 +85,6 @@ async function decisionCost(quick: boolean): Promise<Part> {
 // ---------------------------------------------------------------------------------------------
 // (2) the real coordinator under autocannon.
 
-interface LoadResult {
-  rps: number;
-  total: number;
-  p50Ms: number;
-  p99Ms: number;
-  ok2xx: number;
-  non2xx: number;
-  errors: number;
-  codes: Record<string, number>;
-}
-
-/** autocannon in a child process (the throttle area's child script). */
-function load(url: string, s: Settings, authorization?: string): Promise<LoadResult> {
-  const child = fileURLToPath(new URL('./throttle-child.ts', import.meta.url));
-  const args = ['--import', 'tsx', child, url, String(s.seconds), String(s.connections), ...(authorization ? [authorization] : [])];
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon child exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult);
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
-}
 
 async function serverThroughput(s: Settings): Promise<Part> {
   const dir = tmp('bench-coordinator-http-');

@@ -83,7 +83,7 @@ async function decisionCost(s: Settings): Promise<{ figures: Figure[]; checks: R
   };
 }
 
-interface LoadResult {
+export interface LoadResult {
   rps: number;
   total: number;
   p50Ms: number;
@@ -94,7 +94,8 @@ interface LoadResult {
   codes: Record<string, number>;
 }
 
-function load(url: string, s: Settings, authorization?: string): Promise<LoadResult> {
+/** autocannon against `url` in a child process (throttle-child.ts), so it does not share the server's event loop. */
+export function load(url: string, s: { seconds: number; connections: number }, authorization?: string): Promise<LoadResult> {
   const child = fileURLToPath(new URL('./throttle-child.ts', import.meta.url));
   const args = ['--import', 'tsx', child, url, String(s.seconds), String(s.connections), ...(authorization ? [authorization] : [])];
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevStack } from './dev-stack.js';
 import type { CliIO } from './run.js';
+import { untilStopped } from './signals.js';
 import { parseIntegerFlag, UsageError } from './usage.js';
 
 export const DEV_HELP = `Usage: outlayer dev [options]
@@ -80,19 +81,7 @@ export async function devCommand(argv: string[], io: CliIO, options: { signal?: 
       '',
     ].join('\n'),
   );
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    if (options.signal) {
-      if (options.signal.aborted) return stop();
-      options.signal.addEventListener('abort', stop, { once: true });
-    }
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped(options.signal);
   io.stdout('stopping: draining the worker…\n');
   await stack[Symbol.asyncDispose]();
   io.stdout('OutLayer dev stopped\n');

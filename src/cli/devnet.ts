@@ -9,6 +9,7 @@ import { Devnet, DEFAULT_BLOCK_TIME_MS, ROOT_ACCOUNT_ID } from '../chain/devnet.
 import { DevnetRpc } from '../chain/rpc/handle.js';
 import { startRpcServer } from '../chain/rpc/server.js';
 import type { CliIO } from './run.js';
+import { untilStopped } from './signals.js';
 import { parseIntegerFlag, UsageError } from './usage.js';
 
 export const DEVNET_HELP = `Usage: outlayer devnet [options]
@@ -69,19 +70,7 @@ export async function devnetCommand(argv: string[], io: CliIO, options: DevnetCo
       `  blocks:       ${blockTimeMs === 0 ? 'one per transaction' : `every ${blockTimeMs} ms`}, height ${devnet.latestBlock().height}\n`,
   );
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    if (options.signal) {
-      if (options.signal.aborted) return stop();
-      options.signal.addEventListener('abort', stop, { once: true });
-    }
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped(options.signal);
   await server.close();
   await devnet.stop();
   io.stdout('devnet stopped\n');

@@ -1,7 +1,7 @@
 // The `outlayer run` command: in-process through main(), and once through the built bin.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -123,6 +123,28 @@ describe('the built bin', () => {
   });
 });
 
+describe('the built bin: outlayer dev', () => {
+  it('starts everything from a fresh data dir, prints its URLs, and stops cleanly on SIGINT', { skip: existsSync(repoPath('dist/cli.js')) ? false : 'dist/ not built', timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outlayer-dev-bin-'));
+    const child = spawn(process.execPath, [repoPath('bin/outlayer.js'), 'dev', '--rpc-port', '0', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 600 && !out.includes('Ctrl-C stops.'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /OutLayer dev running/, err);
+    const coordinator = /coordinator:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+    const health = (await (await fetch(`${coordinator}/v1/health`)).json()) as { status: string };
+    assert.equal(health.status, 'ok');
+    assert.match(out, /contract:\s+outlayer\.test\.near \(deployed now\)/);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, err);
+    assert.match(out, /OutLayer dev stopped/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('the README', () => {
   it('shows the real result of its --json example', async () => {
     const readme = readmeText();
@@ -136,7 +158,7 @@ describe('the README', () => {
   it('starts with the two commands: run the main job, run the tests', () => {
     const readme = readmeText();
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
-    assert.match(firstBlock, /^npm install && npx outlayer run examples\/hello\.wasm/m);
+    assert.match(firstBlock, /^npm install && npx outlayer dev\b/m);
     assert.match(firstBlock, /^npm install && npm test/m);
   });
 });

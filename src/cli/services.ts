@@ -15,6 +15,7 @@ import { RedisStore } from '../coordinator/throttle/redis-store.js';
 import { WorkerSigner } from '../worker/signer.js';
 import { ServerWorker } from '../worker/worker.js';
 import type { CliIO } from './run.js';
+import { untilStopped } from './signals.js';
 import { parseIntegerFlag, UsageError } from './usage.js';
 
 export const COORDINATOR_HELP = `Usage: outlayer coordinator --rpc <url> [options]
@@ -46,17 +47,6 @@ Options:
 
 SIGTERM or Ctrl-C drains: the worker finishes what it holds and claims nothing new.`;
 
-function untilSignal(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
 
 export async function coordinatorCommand(argv: string[], io: CliIO): Promise<number> {
   let v;
@@ -100,7 +90,7 @@ export async function coordinatorCommand(argv: string[], io: CliIO): Promise<num
   });
   const url = await coordinator.listen(port);
   io.stdout(`coordinator listening on ${url}${v.contract ? `, watching ${v.contract} on ${v.rpc}` : ''}\n`);
-  await untilSignal();
+  await untilStopped();
   await coordinator[Symbol.asyncDispose]();
   return 0;
 }
@@ -134,7 +124,7 @@ export async function workerCommand(argv: string[], io: CliIO): Promise<number> 
   const signer = WorkerSigner.open(dataDir);
   const worker = await ServerWorker.start({ coordinator: v.coordinator, token: v.token, signer, concurrency });
   io.stdout(`worker ${signer.publicKey} claiming from ${v.coordinator} (${concurrency} at once)\n`);
-  await untilSignal();
+  await untilStopped();
   io.stdout('draining: finishing held jobs…\n');
   await worker[Symbol.asyncDispose]();
   io.stdout(`worker stopped after ${worker.finished} job(s)\n`);

@@ -8,41 +8,12 @@
  * Time is always passed in (epoch milliseconds), never read by a backend, so tests control it.
  */
 
-/** Where a job's code comes from: a stored artifact, or a repository the worker builds. */
-export type JobCode =
-  | { readonly sha256: string; readonly kind: 'wasm' | 'js' }
-  | { readonly repo: string; readonly commit: string; readonly build_target: string; readonly build_path: string };
+/** Jobs as the coordinator's HTTP protocol describes them (src/sdk/types.ts), stored as they are. */
+import type { JobCode, JobLimits, JobSpec } from '../../sdk/types.js';
+export type { JobCode, JobLimits, JobSpec };
 
 /** The kind of work, which workers may filter on when claiming ('repo' needs a builder). */
 export type CodeKind = 'wasm' | 'js' | 'repo';
-
-export interface JobLimits {
-  readonly max_instructions: number;
-  readonly max_memory_mb: number;
-  readonly max_execution_seconds: number;
-}
-
-/** What is enqueued. `id` is the idempotency key: `chain:<contract>:<request_id>` or `api:<uuid>`. */
-export interface JobSpec {
-  readonly id: string;
-  readonly source: 'chain' | 'api';
-  readonly request_id?: number;
-  readonly code: JobCode;
-  readonly input: string;
-  readonly limits: JobLimits;
-  readonly env?: Readonly<Record<string, string>>;
-  readonly secrets_ref?: Readonly<Record<string, string>>;
-  readonly payer?: string;
-  /** Chain jobs: the OutLayer contract whose request this is. */
-  readonly contract_id?: string;
-  /** How the output is returned (default Text). */
-  readonly response_format?: 'Text' | 'Json' | 'Bytes';
-  /** Seeds guest randomness (default "0"). */
-  readonly seed?: string;
-  /** The guest's clock starts here (ns since the epoch, decimal; default "0"). */
-  readonly block_timestamp_ns?: string;
-  readonly created_at: number;
-}
 
 export type JobState = 'queued' | 'leased' | 'done' | 'failed';
 
