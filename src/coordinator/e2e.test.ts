@@ -106,6 +106,28 @@ describe('coordinator + worker + contract on the devnet', () => {
     assert.match(settled.error, /invalid_module/);
   });
 
+  it('a large output goes through submit_execution_output_and_resolve and arrives whole', async () => {
+    const sha256 = await client.uploadArtifact(new TextEncoder().encode("export function execute() { return 'x'.repeat(5000) }"));
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'js' } }, response_format: 'Json' }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.value, 'x'.repeat(5000));
+    const view = await client.get(`chain:${CONTRACT_ID}:${r.requestId}`);
+    assert.ok(view.resolution_tx);
+    const tx = await h.provider.viewTransactionStatus({ txHash: view.resolution_tx!, accountId: OPERATOR_ID, waitUntil: 'EXECUTED_OPTIMISTIC' });
+    const logs = (tx as unknown as { receipts_outcome: Array<{ outcome: { logs: string[] } }> }).receipts_outcome.flatMap((o) => o.outcome.logs);
+    assert.ok(logs.some((l) => l.includes('(combined flow)')), logs.join('\n'));
+  });
+
+  it('a repository that cannot be reached resolves as build_failed', async () => {
+    const r = await h.request('alice.test.near', { code_source: { repo: 'github.com/outlayer-test/unreachable', commit: 'a'.repeat(40), build_target: 'wasm32-wasip1' } }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.value, null);
+    const settled = await h.view<{ status: string; error: string; payment_charged: string }>('get_request', { request_id: r.requestId });
+    assert.equal(settled.status, 'failed');
+    assert.match(settled.error, /^build_failed: .*github\.com\/outlayer-test\/unreachable/);
+    assert.equal(settled.payment_charged, '1000000000000000000000');
+  });
+
   it('runs HTTPS API executions through the same queue and workers', async () => {
     const sha256 = await client.uploadArtifact(JS);
     const done = await client.run({ code: { sha256, kind: 'js' }, input: '{"n":5}', response_format: 'Json' }, { idempotencyKey: 'k1' });
