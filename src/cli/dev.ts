@@ -4,11 +4,10 @@
  * URLs; stops cleanly on Ctrl-C.
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startDevStack } from './dev-stack.js';
 import type { CliIO } from './run.js';
 import { untilStopped } from './signals.js';
-import { parseIntegerFlag, UsageError } from './usage.js';
+import { parseFlags, parseIntegerFlag, parsePortFlag, UsageError } from './usage.js';
 
 export const DEV_HELP = `Usage: outlayer dev [options]
 
@@ -26,35 +25,20 @@ Options:
 Then, in another terminal: outlayer request examples/hello.wasm`;
 
 export async function devCommand(argv: string[], io: CliIO, options: { signal?: AbortSignal } = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'rpc-port': { type: 'string' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'api-key': { type: 'string', multiple: true },
-        concurrency: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, DEV_HELP);
-  }
+  const parsed = parseFlags(argv, {
+    'rpc-port': { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'api-key': { type: 'string', multiple: true },
+    concurrency: { type: 'string' },
+  }, DEV_HELP);
   const v = parsed.values;
   if (v.help) {
     io.stdout(`${DEV_HELP}\n`);
     return 0;
   }
-  const port = (name: string, text: string | undefined, dflt: string) => {
-    const n = Number(parseIntegerFlag(name, text ?? dflt, DEV_HELP));
-    if (n > 65535) throw new UsageError(`--${name} must be at most 65535, got ${n}`, DEV_HELP);
-    return n;
-  };
-  const rpcPort = port('rpc-port', v['rpc-port'], '3030');
-  const httpPort = port('port', v.port, '8080');
+  const rpcPort = parsePortFlag('rpc-port', v['rpc-port'] ?? '3030', DEV_HELP);
+  const httpPort = parsePortFlag('port', v.port ?? '8080', DEV_HELP);
   const concurrency = Number(parseIntegerFlag('concurrency', v.concurrency ?? '1', DEV_HELP));
   if (concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be between 1 and 64, got ${concurrency}`, DEV_HELP);
   const dataDir = resolve(v['data-dir'] ?? '.outlayer');

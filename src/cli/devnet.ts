@@ -4,13 +4,12 @@
  * runs until SIGINT/SIGTERM (or `signal` aborts, for tests). State persists in the data dir.
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Devnet, DEFAULT_BLOCK_TIME_MS, ROOT_ACCOUNT_ID } from '../chain/devnet.js';
 import { DevnetRpc } from '../chain/rpc/handle.js';
 import { startRpcServer } from '../chain/rpc/server.js';
 import type { CliIO } from './run.js';
 import { untilStopped } from './signals.js';
-import { parseIntegerFlag, UsageError } from './usage.js';
+import { parseFlags, parseIntegerFlag, parsePortFlag } from './usage.js';
 
 export const DEVNET_HELP = `Usage: outlayer devnet [options]
 
@@ -31,28 +30,17 @@ export interface DevnetCommandOptions {
 }
 
 export async function devnetCommand(argv: string[], io: CliIO, options: DevnetCommandOptions = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'block-time-ms': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, DEVNET_HELP);
-  }
+  const parsed = parseFlags(argv, {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'block-time-ms': { type: 'string' },
+  }, DEVNET_HELP);
   const v = parsed.values;
   if (v.help) {
     io.stdout(`${DEVNET_HELP}\n`);
     return 0;
   }
-  const port = Number(parseIntegerFlag('port', v.port ?? '3030', DEVNET_HELP));
-  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`, DEVNET_HELP);
+  const port = parsePortFlag('port', v.port ?? '3030', DEVNET_HELP);
   const blockTimeMs = Number(parseIntegerFlag('block-time-ms', v['block-time-ms'] ?? String(DEFAULT_BLOCK_TIME_MS), DEVNET_HELP));
   const dataDir = resolve(v['data-dir'] ?? '.outlayer');
 

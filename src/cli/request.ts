@@ -7,14 +7,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Account, JsonRpcProvider, actions } from 'near-api-js';
 import { readCredentials } from '../contract/node/deploy.js';
 import { bundleContract, BundleError } from '../js/node/bundle.js';
 import { OutlayerClient } from '../sdk/client.js';
 import type { ExecutionView } from '../sdk/types.js';
 import type { CliIO } from './run.js';
-import { parseIntegerFlag, UsageError } from './usage.js';
+import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
 export const REQUEST_HELP = `Usage: outlayer request <file.wasm | file.js> [options]
 
@@ -42,30 +41,19 @@ const TGAS = 10n ** 12n;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export async function requestCommand(argv: string[], io: CliIO & { isTTY?: boolean }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        input: { type: 'string' },
-        'max-instructions': { type: 'string' },
-        'max-execution-seconds': { type: 'string' },
-        format: { type: 'string' },
-        rpc: { type: 'string' },
-        coordinator: { type: 'string' },
-        'data-dir': { type: 'string' },
-        account: { type: 'string' },
-        contract: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, REQUEST_HELP);
-  }
+  const parsed = parseFlags(argv, {
+    input: { type: 'string' },
+    'max-instructions': { type: 'string' },
+    'max-execution-seconds': { type: 'string' },
+    format: { type: 'string' },
+    rpc: { type: 'string' },
+    coordinator: { type: 'string' },
+    'data-dir': { type: 'string' },
+    account: { type: 'string' },
+    contract: { type: 'string' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  }, REQUEST_HELP, true);
   const { values: v, positionals } = parsed;
   if (v.help) {
     io.stdout(`${REQUEST_HELP}\n`);

@@ -3,7 +3,6 @@
  * Exit status: 0 when the result's status is "ok", 1 when "error", 2 for usage errors.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { OutlayerError } from '../errors.js';
 import { bundleContract, BundleError } from '../js/node/bundle.js';
 import { createPool } from '../js/node/pool.js';
@@ -11,7 +10,7 @@ import { loadHostDir } from '../sandbox/node/load-dir.js';
 import type { JobOptions } from '../sandbox/node/pool.js';
 import { failure } from '../sandbox/result.js';
 import type { ExecutionResult } from '../sandbox/result.js';
-import { parseIntegerFlag, UsageError } from './usage.js';
+import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
 export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js> [options]
 
@@ -42,32 +41,21 @@ export interface CliIO {
 }
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        input: { type: 'string' },
-        'input-file': { type: 'string' },
-        'max-instructions': { type: 'string' },
-        'max-memory-mb': { type: 'string' },
-        'max-output-bytes': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        seed: { type: 'string' },
-        'block-timestamp-ns': { type: 'string' },
-        env: { type: 'string', multiple: true },
-        arg: { type: 'string', multiple: true },
-        dir: { type: 'string', multiple: true },
-        entry: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message, RUN_HELP);
-  }
+  const parsed = parseFlags(argv, {
+    input: { type: 'string' },
+    'input-file': { type: 'string' },
+    'max-instructions': { type: 'string' },
+    'max-memory-mb': { type: 'string' },
+    'max-output-bytes': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    seed: { type: 'string' },
+    'block-timestamp-ns': { type: 'string' },
+    env: { type: 'string', multiple: true },
+    arg: { type: 'string', multiple: true },
+    dir: { type: 'string', multiple: true },
+    entry: { type: 'string' },
+    json: { type: 'boolean' },
+  }, RUN_HELP, true);
   const { values: v, positionals } = parsed;
   if (v.help) {
     io.stdout(`${RUN_HELP}\n`);

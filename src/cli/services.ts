@@ -7,7 +7,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { readCredentials } from '../contract/node/deploy.js';
 import { Coordinator } from '../coordinator/app.js';
@@ -16,7 +15,7 @@ import { WorkerSigner } from '../worker/signer.js';
 import { ServerWorker } from '../worker/worker.js';
 import type { CliIO } from './run.js';
 import { untilStopped } from './signals.js';
-import { parseIntegerFlag, UsageError } from './usage.js';
+import { parseFlags, parseIntegerFlag, parsePortFlag, UsageError } from './usage.js';
 
 export const COORDINATOR_HELP = `Usage: outlayer coordinator --rpc <url> [options]
 
@@ -49,33 +48,23 @@ SIGTERM or Ctrl-C drains: the worker finishes what it holds and claims nothing n
 
 
 export async function coordinatorCommand(argv: string[], io: CliIO): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        rpc: { type: 'string' },
-        contract: { type: 'string' },
-        'operator-key': { type: 'string' },
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'worker-token': { type: 'string', multiple: true },
-        'api-key': { type: 'string', multiple: true },
-        redis: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message, COORDINATOR_HELP);
-  }
+  const v = parseFlags(argv, {
+    rpc: { type: 'string' },
+    contract: { type: 'string' },
+    'operator-key': { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'worker-token': { type: 'string', multiple: true },
+    'api-key': { type: 'string', multiple: true },
+    redis: { type: 'string' },
+  }, COORDINATOR_HELP).values;
   if (v.help) {
     io.stdout(`${COORDINATOR_HELP}\n`);
     return 0;
   }
   if (!v.rpc) throw new UsageError('--rpc is required', COORDINATOR_HELP);
   if (v.contract && !v['operator-key']) throw new UsageError('--contract needs --operator-key', COORDINATOR_HELP);
-  const port = Number(parseIntegerFlag('port', v.port ?? '8080', COORDINATOR_HELP));
+  const port = parsePortFlag('port', v.port ?? '8080', COORDINATOR_HELP);
   const dataDir = resolve(v['data-dir'] ?? '.outlayer/coordinator');
   mkdirSync(dataDir, { recursive: true });
   const operator = v['operator-key'] ? readCredentials(v['operator-key']) : null;
@@ -96,22 +85,12 @@ export async function coordinatorCommand(argv: string[], io: CliIO): Promise<num
 }
 
 export async function workerCommand(argv: string[], io: CliIO): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        coordinator: { type: 'string' },
-        token: { type: 'string' },
-        concurrency: { type: 'string' },
-        'data-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message, WORKER_HELP);
-  }
+  const v = parseFlags(argv, {
+    coordinator: { type: 'string' },
+    token: { type: 'string' },
+    concurrency: { type: 'string' },
+    'data-dir': { type: 'string' },
+  }, WORKER_HELP).values;
   if (v.help) {
     io.stdout(`${WORKER_HELP}\n`);
     return 0;
