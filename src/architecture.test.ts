@@ -43,6 +43,9 @@ const ALLOWED: Record<string, string[]> = {
   coordinator: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'sdk'],
   sdk: ['sandbox'],
   worker: ['sandbox', 'js', 'sdk', 'contract', 'chain'],
+  // The browser bundle: the cores plus the pure pieces of the protocol (sdk client, attestation
+  // message, toResponse); the next-but-one test keeps everything it reaches free of Node.
+  browser: ['sandbox', 'js', 'sdk', 'contract', 'chain', 'worker'],
   cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker'], // the CLI is the top: `outlayer dev` starts everything
 };
 
@@ -69,6 +72,23 @@ it('the L1 and L3 cores use no Node-only module (only their node/ folders may)',
       }
     }
   }
+});
+
+it('the browser bundles reach no Node-only module (every file imported from src/browser, transitively)', () => {
+  const seen = new Set<string>();
+  const visit = (file: string, from: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const rel = relative(SRC, file);
+    assert.ok(!/(^|\/)node\//.test(rel), `${relative(SRC, from)} reaches the Node-only ${rel}`);
+    for (const spec of imports(file)) {
+      assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'os', 'worker_threads', 'crypto', 'module', 'url', 'buffer'].includes(spec), `${rel} (reached from src/browser) imports ${spec}`);
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec).replace(/\.js$/, '.ts'), file);
+    }
+    assert.ok(!/\bBuffer\./.test(readFileSync(file, 'utf8')), `${rel} (reached from src/browser) uses Node's Buffer`);
+  };
+  for (const file of sources(join(SRC, 'browser'))) visit(file, file);
+  assert.ok(seen.size > 20);
 });
 
 it('the chain codec uses no Node-only module (the Node devnet injects node:crypto from src/chain/node/)', () => {

@@ -40,6 +40,20 @@ describe('outlayer dev + outlayer request', () => {
         assert.ok(r.resolution_tx);
         assert.equal(r.request_id, requestId + 1, 'request ids continue across a restart');
         requestId = r.request_id;
+        if (round === 1) {
+          // A JS request: its fuel depends on the seed and block time too (the realm's start), and
+          // `outlayer run` with the seed and timestamp the request ran with reproduces it exactly.
+          const js = new URL('../../examples/js/hello.js', import.meta.url).pathname;
+          const cj = capture();
+          assert.equal(await main(['request', js, '--input', '{"name":"NEAR"}', '--format', 'Json', '--json', '--data-dir', dir, '--rpc', stack.rpc.url, '--coordinator', stack.coordinatorUrl, '--timeout', '60'], cj.io), 0, cj.err.join(''));
+          const jr = JSON.parse(cj.out.join('')) as { output: string; fuel_used: number; seed: string; block_timestamp_ns: string };
+          const lj = capture();
+          assert.equal(await main(['run', js, '--input', '{"name":"NEAR"}', '--seed', jr.seed, '--block-timestamp-ns', jr.block_timestamp_ns, '--json'], lj.io), 0);
+          const local = JSON.parse(lj.out.join('')) as { output: string; fuel_used: number };
+          assert.equal(jr.output, local.output);
+          assert.equal(jr.fuel_used, local.fuel_used);
+          requestId++;
+        }
       } finally {
         await stack[Symbol.asyncDispose]();
       }

@@ -116,12 +116,13 @@ export async function requestCommand(argv: string[], io: CliIO & { isTTY?: boole
         view = await client.get(`chain:${contractId}:${requestId}`).catch(() => null);
         status.clear();
         const result = view?.result ?? { status: 'error', output: '', fuel_used: 0, exit_code: null, logs: [], error: { kind: 'trap', message: settled.error ?? settled.status }, duration_ms: 0 };
-        const out = { ...result, request_id: requestId, request_status: settled.status, resolution_tx: view?.resolution_tx ?? null };
+        const out = { ...result, request_id: requestId, request_status: settled.status, resolution_tx: view?.resolution_tx ?? null, seed: view?.seed ?? null, block_timestamp_ns: view?.block_timestamp_ns ?? null };
         if (v.json) io.stdout(`${JSON.stringify(out)}\n`);
         else {
           io.stdout(result.output);
           for (const line of result.logs) io.stderr(`${line}\n`);
           io.stderr(`request_id=${requestId} status=${settled.status} fuel_used=${result.fuel_used}${result.error ? ` error=${result.error.kind}: ${result.error.message}` : ''}\n`);
+          if (view) io.stderr(`reproduce: outlayer run ${file} --seed ${view.seed} --block-timestamp-ns ${view.block_timestamp_ns}${v.input !== undefined ? ' --input …' : ''}\n`);
         }
         return settled.status === 'completed' ? 0 : 1;
       }

@@ -24,6 +24,7 @@ import { Builder } from './builder/builder.js';
 import { ChainBridge } from './chain/bridge.js';
 import { ChainResolver } from './chain/resolver.js';
 import { ChainWatcher, type WatchCursor } from './chain/watcher.js';
+import { registerDashboardRoutes } from './dashboard/routes.js';
 import { JobQueue } from './queue/queue.js';
 import { Keystore } from '../keystore/keystore.js';
 import { registerExecutionRoutes } from './routes/executions.js';
@@ -63,6 +64,32 @@ export interface CoordinatorOptions {
   repoMirrors?: Readonly<Record<string, string>>;
   /** pino logger options (default: info level to stdout; `false` silences). */
   logger?: boolean | object;
+  /**
+   * Page origins allowed to call the API from a browser (CORS), e.g. a site running
+   * `OutLayer.BrowserWorker`; `['*']` allows any. Default: none (no CORS headers).
+   */
+  corsOrigins?: readonly string[];
+}
+
+/**
+ * CORS for browser workers and pages (docs/browser.md): answers preflights before throttling and
+ * auth (a preflight carries no credentials), and marks answers readable by the allowed origins.
+ */
+function registerCors(app: FastifyInstance, origins: readonly string[]): void {
+  const any = origins.includes('*');
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (typeof origin !== 'string' || !(any || origins.includes(origin))) return;
+    reply.header('access-control-allow-origin', any ? '*' : origin);
+    reply.header('vary', 'Origin');
+    reply.header('access-control-expose-headers', 'retry-after');
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      reply.header('access-control-allow-methods', 'GET, POST, PUT, DELETE');
+      reply.header('access-control-allow-headers', 'authorization, content-type, idempotency-key');
+      reply.header('access-control-max-age', '600');
+      return reply.code(204).send();
+    }
+  });
 }
 
 /** The coordinator's own ed25519 key (attests failures it decides itself), in `<dataDir>/coordinator-key.json`. */
@@ -130,6 +157,8 @@ export class Coordinator implements AsyncDisposable {
       return reply.code(status).send({ error: { code, message: err.message } });
     });
 
+    if (o.corsOrigins?.length) registerCors(app, o.corsOrigins);
+
     const bucketStore = o.bucketStore ?? new MemoryStore();
     const throttle = registerThrottle(app, {
       store: bucketStore,
@@ -189,16 +218,14 @@ export class Coordinator implements AsyncDisposable {
       });
     }
 
-    registerOpsRoutes(app, {
-      queue,
-      rpcUrl: o.rpcUrl,
-      stats: async () => ({
-        workers: (await storage.listWorkers()).filter((w) => w.revoked_at === null).length,
-        resolving: (await storage.listResolving()).length,
-        contract_id: o.contractId ?? null,
-        rpc: rpc.stats,
-      }),
-    }, metrics);
+    const stats = async () => ({
+      workers: (await storage.listWorkers()).filter((w) => w.revoked_at === null).length,
+      resolving: (await storage.listResolving()).length,
+      contract_id: o.contractId ?? null,
+      rpc: rpc.stats,
+    });
+    registerOpsRoutes(app, { queue, rpcUrl: o.rpcUrl, stats }, metrics);
+    registerDashboardRoutes(app, { queue, storage, throttle, stats });
     registerArtifactRoutes(app, { store: artifacts });
     registerWorkerRoutes(app, { auth, queue, ...(resolver && { onWorkerKey: (pk: string) => resolver.registerWorkerKey(pk) }) });
     registerExecutionRoutes(app, { auth, queue });

@@ -52,7 +52,8 @@ export class HttpCore {
   constructor(options: HttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#o = options;
-    this.#fetch = options.fetch ?? fetch;
+    // Bound: browsers throw "Illegal invocation" when fetch is called with another `this`.
+    this.#fetch = options.fetch ?? fetch.bind(globalThis);
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 

@@ -83,6 +83,9 @@ export interface ExecutionView {
   /** Chain jobs: the request and the resolving transaction. */
   request_id: number | null;
   resolution_tx: string | null;
+  /** What the guest ran with: `outlayer run --seed <seed> --block-timestamp-ns <ts>` reproduces the result. */
+  seed: string;
+  block_timestamp_ns: string;
 }
 
 /** `POST /v1/executions`. */

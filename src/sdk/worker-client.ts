@@ -13,9 +13,12 @@ export class WorkerClient {
     this.http = new HttpCore({ baseUrl: options.coordinator, token: options.token, ...(options.fetch && { fetch: options.fetch }), ...(options.sleep && { sleep: options.sleep }) });
   }
 
-  /** Registers the worker's ed25519 public key (`ed25519:<base58>`); returns the worker id. */
-  register(publicKey: string): Promise<{ worker_id: string }> {
-    return this.http.json('POST', '/v1/workers/register', { body: { public_key: publicKey }, retry: true });
+  /**
+   * Registers the worker's ed25519 public key (`ed25519:<base58>`); returns the worker id. The
+   * optional `label` (≤ 64 characters) is what the dashboard shows; 'browser…' marks a browser worker.
+   */
+  register(publicKey: string, label?: string): Promise<{ worker_id: string }> {
+    return this.http.json('POST', '/v1/workers/register', { body: { public_key: publicKey, ...(label !== undefined && { label }) }, retry: true });
   }
 
   /** Waits up to `waitMs` for a job; null when none came. */

@@ -7,7 +7,10 @@
  *   Bytes → the UTF-8 bytes of stdout, base64;
  * - resources_used: instructions = fuel_used; time_ms = the execution's virtual time
  *   (1 ns per unit of fuel, as the guest's clocks count it, so the charge is deterministic too).
+ *
+ * Environment-neutral (no Node API): the browser worker (src/browser) uses it too.
  */
+import { base64Encode } from '../chain/codec/encoding.js';
 import type { OutputValue } from '../contract/lib/attestation-message.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import type { ContractResponse, ResponseFormat } from '../sdk/types.js';
@@ -34,7 +37,7 @@ export function toResponse(result: ExecutionResult, format: ResponseFormat): { r
   }
   if (format === 'Bytes') {
     const bytes = encoder.encode(result.output);
-    return { response: { success: true, output: { Bytes: Buffer.from(bytes).toString('base64') }, error: null, resources_used }, output: { Bytes: bytes } };
+    return { response: { success: true, output: { Bytes: base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
   }
   return { response: { success: true, output: { Text: result.output }, error: null, resources_used }, output: { Text: result.output } };
 }

@@ -8,6 +8,7 @@
  * UTF-8 ('' when none) and `outputDigestInput(output)`; fuel is `resources_used.instructions`.
  * The contract id stops a signature made for one deployment from being replayed on another.
  */
+import { utf8Encode } from './utf8.js';
 
 export interface AttestedFacts {
   requestId: number;
@@ -34,4 +35,33 @@ export function outputDigestInput(o: OutputValue | null): string | Uint8Array {
   if ('Text' in o) return o.Text;
   if ('Json' in o) return JSON.stringify(o.Json) ?? 'null';
   return o.Bytes;
+}
+
+/** The facts a worker signs about one execution, before hashing. */
+export interface ResultFacts {
+  requestId: number;
+  /** The request's input_data ('' when none). */
+  input: string;
+  output: OutputValue | null;
+  fuel: number | bigint;
+}
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The exact bytes a worker signs, with the hashes taken by `sha256` (injected: this file runs in
+ * the contract's realm, where hashing is `near.sha256`; Node and browsers pass @noble/hashes).
+ * The one builder of the signed message, shared by the Node worker and the browser worker.
+ */
+export function attestationBytes(contractId: string, codeHash: string, f: ResultFacts, sha256: (data: Uint8Array) => Uint8Array): Uint8Array {
+  const digest = outputDigestInput(f.output);
+  return utf8Encode(
+    attestationMessage(contractId, {
+      requestId: f.requestId,
+      codeHash,
+      inputHash: hex(sha256(utf8Encode(f.input))),
+      outputHash: hex(sha256(typeof digest === 'string' ? utf8Encode(digest) : digest)),
+      fuel: BigInt(f.fuel),
+    }),
+  );
 }

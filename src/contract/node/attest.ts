@@ -9,10 +9,11 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base58Decode, base58Encode } from '../../chain/codec/encoding.js';
 import { nodeEd25519Verify } from '../../chain/node/ed25519.js';
-import { attestationMessage, outputDigestInput, type OutputValue } from '../lib/attestation-message.js';
+import { attestationBytes, type ResultFacts } from '../lib/attestation-message.js';
 
-const encoder = new TextEncoder();
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export type { ResultFacts };
 
 export interface Attestation {
   public_key: string;
@@ -20,26 +21,7 @@ export interface Attestation {
   code_hash: string;
 }
 
-export interface ResultFacts {
-  requestId: number;
-  /** The request's input_data ('' when none). */
-  input: string;
-  output: OutputValue | null;
-  fuel: number | bigint;
-}
-
-function message(contractId: string, codeHash: string, f: ResultFacts): Uint8Array {
-  const digest = outputDigestInput(f.output);
-  return encoder.encode(
-    attestationMessage(contractId, {
-      requestId: f.requestId,
-      codeHash,
-      inputHash: hex(sha256(encoder.encode(f.input))),
-      outputHash: hex(sha256(typeof digest === 'string' ? encoder.encode(digest) : digest)),
-      fuel: BigInt(f.fuel),
-    }),
-  );
-}
+const message = (contractId: string, codeHash: string, f: ResultFacts): Uint8Array => attestationBytes(contractId, codeHash, f, sha256);
 
 /** Lower-case hex sha256 of the code a worker ran. */
 export const codeHashHex = (code: Uint8Array): string => hex(sha256(code));

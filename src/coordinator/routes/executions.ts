@@ -29,6 +29,8 @@ export function executionView(job: JobRecord, resolutionTx: string | null = null
     attestation: report ? report.attestation : null,
     request_id: job.spec.request_id ?? null,
     resolution_tx: resolutionTx,
+    seed: job.spec.seed ?? '0',
+    block_timestamp_ns: job.spec.block_timestamp_ns ?? '0',
   };
 }
 

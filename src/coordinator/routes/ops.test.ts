@@ -20,7 +20,10 @@ describe('ops routes', () => {
       req.on('data', (b) => (body += b));
       req.on('end', () => {
         calls++;
-        if (limited) return res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":"slow down"}');
+        if (limited) {
+          res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":"slow down"}');
+          return;
+        }
         const { id, method } = JSON.parse(body) as { id: unknown; method: string };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, result: { method, n: calls } }));
       });

@@ -222,14 +222,17 @@ export interface MetricsRouteOptions {
  */
 export function registerThrottleMetrics(app: FastifyInstance, throttle: Throttle, options: MetricsRouteOptions = {}): void {
   const top = options.top ?? 20;
-  app.get(options.path ?? '/v1/throttle/metrics', async () => {
-    const snap = await throttle.snapshot(top);
-    return {
-      routes: throttle.counters().map((c) => ({ route: c.route, tier: c.tier, allowed: c.allowed, denied: c.denied, concurrency_denied: c.concurrencyDenied })),
-      bucket_count: snap.bucketCount,
-      buckets: snap.buckets.map((b) => ({ key: b.key, tokens: Math.round(b.tokens * 1000) / 1000, burst: b.burst, rate: b.rate })),
-      concurrency: snap.concurrency,
-      tiers: Object.fromEntries(TIERS.map((t) => [t, throttle.config[t]])),
-    };
-  });
+  app.get(options.path ?? '/v1/throttle/metrics', () => throttleMetrics(throttle, top));
+}
+
+/** The body of `GET /v1/throttle/metrics` (also part of the dashboard's summary). */
+export async function throttleMetrics(throttle: Throttle, top = 20) {
+  const snap = await throttle.snapshot(top);
+  return {
+    routes: throttle.counters().map((c) => ({ route: c.route, tier: c.tier, allowed: c.allowed, denied: c.denied, concurrency_denied: c.concurrencyDenied })),
+    bucket_count: snap.bucketCount,
+    buckets: snap.buckets.map((b) => ({ key: b.key, tokens: Math.round(b.tokens * 1000) / 1000, burst: b.burst, rate: b.rate })),
+    concurrency: snap.concurrency,
+    tiers: Object.fromEntries(TIERS.map((t) => [t, throttle.config[t]])),
+  };
 }
