@@ -161,14 +161,10 @@ describe('the browser bundle in Chromium', { skip }, () => {
   });
   describe('L3 conformance suite (src/js/conformance)', () => {
     const run: RunJs = (source, options = {}) => both(source, { kind: 'js', ...options });
-    // Known bug, found here: a Chromium dedicated worker has about half the V8 stack of a page
-    // (measured: 6,360 vs 12,462 frames of a trivial recursion; Node's pool threads get 4 MiB),
-    // so deep QuickJS recursion exhausts the host stack (~0.5 MB) before the meter's
-    // deterministic 65,536-slot limit (up to ~512 KiB of frames): the kind is stack_overflow in
-    // both, but fuel_used differs (170,196 in Chromium vs 605,182 in Node). The fix belongs to the
-    // meter (a limit that fits the smallest host, with a METER_VERSION bump); see docs/browser.md.
-    const KNOWN = new Map([['recursion: stack_overflow with identical fuel', 'Chromium Web Worker stack (~0.5 MB) is smaller than the deterministic stack limit needs; see docs/browser.md']]);
-    for (const c of JS_CASES) it(c.name, KNOWN.has(c.name) ? { todo: KNOWN.get(c.name)! } : {}, () => c.run(run));
+    // Found here and fixed by meter v3: a Chromium dedicated worker has about half the V8 stack of
+    // a page, which v2's 65,536-slot limit overflowed first in deep QuickJS recursion (fuel then
+    // differed from Node). The limit is now 32,768 slots (see src/sandbox/meter/costs.ts).
+    for (const c of JS_CASES) it(c.name, () => c.run(run));
   });
 
   const wasiCases: [string, Uint8Array, Record<string, unknown>, string][] = [
