@@ -8,6 +8,7 @@ const AREAS: Record<string, { about: string; load: () => Promise<{ run(args: rea
   devnet: { about: 'the NEAR devnet: function-call tx/s through near-api-js (end to end and pre-signed)', load: () => import('./bench/devnet.js') },
   throttle: { about: 'coordinator throttling: decision cost, allowed/rejected req/s under autocannon', load: () => import('./bench/throttle.js') },
   coordinator: { about: 'coordinator: throttle decision, req/s on loopback, devnet request→resolved latency, worker jobs/s', load: () => import('./bench/coordinator.js') },
+  browser: { about: 'the browser bundle in Chromium: sizes, time to first result, per-job overhead vs Node', load: () => import('./bench/browser.js') },
 };
 
 function usage(): string {
