@@ -9,6 +9,7 @@ const AREAS: Record<string, { about: string; load: () => Promise<{ run(args: rea
   throttle: { about: 'coordinator throttling: decision cost, allowed/rejected req/s under autocannon', load: () => import('./bench/throttle.js') },
   coordinator: { about: 'coordinator: throttle decision, req/s on loopback, devnet request→resolved latency, worker jobs/s', load: () => import('./bench/coordinator.js') },
   browser: { about: 'the browser bundle in Chromium: sizes, time to first result, per-job overhead vs Node', load: () => import('./bench/browser.js') },
+  os: { about: 'the guest OS (L2): boot, echo | wc, pipe MB/s, spawn cost, memory per instance, linux vs direct', load: () => import('./bench/os.js') },
 };
 
 function usage(): string {

@@ -34,6 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   js: ['sandbox'],
   chain: ['sandbox', 'js'],
   testing: ['sandbox'],
+  os: ['sandbox', 'js'],
   // The OutLayer contract is guest code bundled into one module (see the next test): it may use
   // the chain codec's pure account-id rules; its node/ folder bundles it with the js layer.
   contract: ['chain', 'js'],
@@ -62,13 +63,13 @@ it('layers import only the layers below them', () => {
   }
 });
 
-it('the L1 and L3 cores use no Node-only module (only their node/ folders may)', () => {
-  for (const file of [...sources(join(SRC, 'sandbox')), ...sources(join(SRC, 'js'))]) {
-    if (/^(sandbox|js)\/node\//.test(relative(SRC, file))) continue;
+it('the L1, L2 (guest OS) and L3 cores use no Node-only module (only their node/ folders may)', () => {
+  for (const file of [...sources(join(SRC, 'sandbox')), ...sources(join(SRC, 'js')), ...sources(join(SRC, 'os'))]) {
+    if (/^(sandbox|js|os)\/node\//.test(relative(SRC, file))) continue;
     for (const spec of imports(file)) {
       assert.ok(!spec.startsWith('node:') && !['fs', 'path', 'os', 'worker_threads', 'crypto'].includes(spec), `${relative(SRC, file)} imports ${spec}`);
       if (spec.startsWith('.')) {
-        assert.ok(!/\/(sandbox|js)\/node\//.test(resolve(dirname(file), spec)), `${relative(SRC, file)} imports the Node-only ${spec}`);
+        assert.ok(!/\/(sandbox|js|os)\/node\//.test(resolve(dirname(file), spec)), `${relative(SRC, file)} imports the Node-only ${spec}`);
       }
     }
   }

@@ -6,6 +6,7 @@ import { devCommand } from './dev.js';
 import { devnetCommand } from './devnet.js';
 import { requestCommand } from './request.js';
 import { coordinatorCommand, workerCommand } from './services.js';
+import { shCommand } from './sh.js';
 import { runCommand, type CliIO } from './run.js';
 import { UsageError } from './usage.js';
 
@@ -14,7 +15,8 @@ export const MAIN_HELP = `Usage: outlayer <command> [options]
 Commands:
   dev                         run everything on embedded defaults: devnet + contract + coordinator + worker
   request <file.wasm | file.js>  ask the OutLayer contract for an execution and wait for the result
-  run <file.wasm | file.js>   run code in the metered, deterministic sandbox
+  run <file.wasm | file.js>   run code in the metered, deterministic sandbox (--mode linux: under the guest OS)
+  sh -c "<script>"            run a shell script in a fresh deterministic guest OS (L2)
   devnet                      run the embedded NEAR devnet with its JSON-RPC on 127.0.0.1
   coordinator                 run the coordinator alone (watch a contract, queue, serve workers)
   worker                      run a server worker alone
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> =
   devnet: (argv, io) => devnetCommand(argv, io),
   dev: (argv, io) => devCommand(argv, io),
   coordinator: coordinatorCommand,
+  sh: shCommand,
   worker: workerCommand,
   request: (argv, io) => requestCommand(argv, { ...io, isTTY: process.stderr.isTTY === true }),
 };

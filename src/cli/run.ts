@@ -10,6 +10,11 @@ import { loadHostDir } from '../sandbox/node/load-dir.js';
 import type { JobOptions } from '../sandbox/node/pool.js';
 import { failure } from '../sandbox/result.js';
 import type { ExecutionResult } from '../sandbox/result.js';
+import { printResult } from './print-result.js';
+import { createGuestOs, toExecutionResult } from '../os/index.js';
+import { wasiProgram } from '../os/wasi-program.js';
+import { prepareCommand } from '../sandbox/execute.js';
+import { InvalidModule, ModulePreparer } from '../sandbox/prepare.js';
 import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
 export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js> [options]
@@ -30,6 +35,8 @@ Options:
   --dir <host>[::<guest>]   repeatable; preopen a copy of a host directory in the in-memory
                             filesystem; guest writes stay in memory
   --entry <name>            JS: exported function to call (default "execute")
+  --mode <direct|linux>     linux: run the WASI program as a process of the guest OS (L2), with
+                            its stdin, stdout and stderr wired to the kernel (default direct)
   --json                    print exactly one JSON object, the result, on stdout
   -h, --help                show this help
 
@@ -54,6 +61,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     arg: { type: 'string', multiple: true },
     dir: { type: 'string', multiple: true },
     entry: { type: 'string' },
+    mode: { type: 'string' },
     json: { type: 'boolean' },
   }, RUN_HELP, true);
   const { values: v, positionals } = parsed;
@@ -118,6 +126,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
   }
+  const mode = v.mode ?? 'direct';
+  if (mode !== 'direct' && mode !== 'linux') throw new UsageError(`--mode must be direct or linux, got ${JSON.stringify(mode)}`, RUN_HELP);
+  if (mode === 'linux') {
+    if (isJs) throw new UsageError('--mode linux runs WASI programs (.wasm)', RUN_HELP);
+    if (options.preopens) throw new UsageError('--mode linux has its own filesystem: use outlayer sh --image for files', RUN_HELP);
+    const result = await runLinux(code, options);
+    printResult(result, v.json === true, io);
+    return result.status === 'ok' ? 0 : 1;
+  }
   const pool = await createPool({ size: 1 });
   let result: ExecutionResult;
   try {
@@ -140,13 +157,27 @@ async function readOrUsage(path: string, what: string): Promise<Uint8Array> {
   }
 }
 
-function printResult(result: ExecutionResult, json: boolean, io: CliIO): void {
-  if (json) {
-    io.stdout(`${JSON.stringify(result)}\n`);
-    return;
+/** `--mode linux`: the WASI program as pid 1 of a fresh guest OS, its fuel charged to the OS budget. */
+async function runLinux(code: Uint8Array, options: JobOptions): Promise<ExecutionResult> {
+  const started = performance.now();
+  let prepared;
+  try {
+    prepared = await prepareCommand(new ModulePreparer(), code);
+  } catch (e) {
+    if (e instanceof InvalidModule) return failure('invalid_module', e.message, performance.now() - started);
+    throw e;
   }
-  io.stdout(result.output);
-  for (const line of result.logs) io.stderr(`${line}\n`);
-  const summary = `fuel_used=${result.fuel_used} exit_code=${result.exit_code ?? '-'} duration_ms=${result.duration_ms.toFixed(2)}`;
-  if (result.error) io.stderr(`outlayer: ${result.error.kind}: ${result.error.message} (${summary})\n`);
+  const maxInstructions = BigInt(options.maxInstructions ?? 1_000_000_000n);
+  const blockTimestampNs = options.blockTimestampNs === undefined ? 0n : BigInt(options.blockTimestampNs);
+  const env = Object.fromEntries(Array.isArray(options.env) ? options.env : Object.entries(options.env ?? {}));
+  const kernel = createGuestOs({
+    maxInstructions,
+    blockTimestampNs,
+    env,
+    ...(options.maxOutputBytes !== undefined && { maxOutputBytes: options.maxOutputBytes }),
+    programs: { main: wasiProgram(prepared, { maxInstructions, blockTimestampNs, ...(options.maxMemoryMb !== undefined && { maxMemoryMb: options.maxMemoryMb }), ...(options.seed !== undefined && { seed: options.seed }) }) },
+  });
+  const input = options.input ?? '';
+  const r = await kernel.run(['main', ...(options.args ?? [])], { stdin: input });
+  return toExecutionResult(r, performance.now() - started);
 }

@@ -13,14 +13,20 @@ import { Wasi, WASI_MODULE } from './wasi/index.js';
 
 const PAGE = 65536;
 
+/** Prepares (cached) `code` as a WASI command: validated, metered, imports checked, `_start` present. Throws InvalidModule. */
+export async function prepareCommand(preparer: ModulePreparer, code: Uint8Array): Promise<PreparedModule> {
+  const prepared = await preparer.prepare(code);
+  checkImports(prepared);
+  if (!prepared.exports.includes('_start')) throw new InvalidModule('no _start export: OutLayer runs WASI commands, which export _start');
+  return prepared;
+}
+
 /** Prepares (cached) and runs `code` as a WASI command. Never throws for guest behaviour. */
 export async function executeWasm(preparer: ModulePreparer, code: Uint8Array, options: NormalizedOptions): Promise<ExecutionResult> {
   const started = performance.now();
   let prepared: PreparedModule;
   try {
-    prepared = await preparer.prepare(code);
-    checkImports(prepared);
-    if (!prepared.exports.includes('_start')) throw new InvalidModule('no _start export: OutLayer runs WASI commands, which export _start');
+    prepared = await prepareCommand(preparer, code);
   } catch (e) {
     if (e instanceof InvalidModule) return failure('invalid_module', e.message, performance.now() - started);
     throw e;

@@ -1,0 +1,23 @@
+/** Shared by head and tail: `-N` shorthand, counts, and the `==> name <==` headers. */
+import { UsageError } from './io.js';
+import type { Tool } from './io.js';
+
+/** Rewrites an obsolete leading `-N` (and, for tail, `+N`) into `-n N`. */
+export function obsoleteCount(args: readonly string[], plus: boolean): readonly string[] {
+  const first = args[0];
+  if (first !== undefined && (/^-\d+$/.test(first) || (plus && /^\+\d+$/.test(first)))) return ['-n', first[0] === '+' ? first : first.slice(1), ...args.slice(1)];
+  return args;
+}
+
+/** A count `[+-]digits` with GNU's size suffixes b (512), K/k (1024), M (1024²). */
+export function parseCount(text: string, what: 'lines' | 'bytes'): { sign: '' | '+' | '-'; n: number } {
+  const m = /^([+-]?)(\d+)(b|[kK]|M)?$/.exec(text);
+  if (!m) throw new UsageError(`invalid number of ${what}: '${text}'`);
+  const unit = m[3] === 'b' ? 512 : m[3] === 'M' ? 1024 * 1024 : m[3] ? 1024 : 1;
+  return { sign: m[1] as '' | '+' | '-', n: Number(m[2]) * unit };
+}
+
+/** Prints the header for the i-th of several inputs. */
+export async function header(t: Tool, i: number, label: string): Promise<void> {
+  await t.text(`${i > 0 ? '\n' : ''}==> ${label === '-' ? 'standard input' : label} <==\n`);
+}
