@@ -47,7 +47,7 @@ const ALLOWED: Record<string, string[]> = {
   // The browser bundle: the cores plus the pure pieces of the protocol (sdk client, attestation
   // message, toResponse); the next-but-one test keeps everything it reaches free of Node.
   browser: ['sandbox', 'js', 'sdk', 'contract', 'chain', 'worker'],
-  cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker'], // the CLI is the top: `outlayer dev` starts everything
+  cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker', 'os'], // the CLI is the top: `outlayer dev` starts everything
 };
 
 it('layers import only the layers below them', () => {

@@ -35,6 +35,12 @@ it('turns an escaping OsError into status 1 with a message', async () => {
   await assert.rejects(fakeProc().proc.open('nope', {}), OsError);
 });
 
+it('creates empty directories given as dirs', () => {
+  const h = fakeProc({ dirs: ['/a/b', 'c'] });
+  assert.deepEqual(h.proc.readdir('/'), ['a', 'c']);
+  assert.equal(h.proc.stat('/a/b').kind, 'dir');
+});
+
 it('rejects unknown options', () => {
   assert.throws(() => fakeProc({ stdn: 'x' } as never), /unknown option stdn/);
 });

@@ -27,6 +27,8 @@ export interface FakeProcOptions {
   stdin?: string | Uint8Array;
   /** Initial files, by absolute path or relative to cwd. */
   files?: Readonly<Record<string, string | Uint8Array>>;
+  /** Empty directories to create (directories holding a file exist implicitly). */
+  dirs?: readonly string[];
   env?: Readonly<Record<string, string>>;
   /** Default '/'. */
   cwd?: string;
@@ -81,7 +83,7 @@ type Fd =
   | { kind: 'out'; chunks: Uint8Array[] }
   | { kind: 'file'; path: string; pos: number; flags: OpenFlags };
 
-const OPTION_KEYS = new Set(['argv', 'stdin', 'files', 'env', 'cwd', 'budget']);
+const OPTION_KEYS = new Set(['argv', 'stdin', 'files', 'dirs', 'env', 'cwd', 'budget']);
 
 export function fakeProc(options: FakeProcOptions = {}): FakeProcHandle {
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new TypeError(`fakeProc: unknown option ${key}`);
@@ -94,7 +96,7 @@ export function fakeProc(options: FakeProcOptions = {}): FakeProcHandle {
   const cwd0 = options.cwd ?? '/';
   const files = new Map<string, Uint8Array>();
   for (const [path, data] of Object.entries(options.files ?? {})) files.set(resolvePath(cwd0, path), toBytes(data));
-  const dirs = new Set<string>(['/']);
+  const dirs = new Set<string>(['/', ...(options.dirs ?? []).map((d) => resolvePath(cwd0, d))]);
   const stdin = toBytes(options.stdin ?? '');
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
