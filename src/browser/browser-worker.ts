@@ -16,6 +16,7 @@ import type { Lease } from '../sdk/types.js';
 import { WorkerClient } from '../sdk/worker-client.js';
 import { WorkerExecutor } from './executor.js';
 import { jobOptions } from './run.js';
+import { jobRunOptions } from '../worker/response.js';
 
 export type WorkerState = 'idle' | 'registering' | 'polling' | 'running' | 'reporting' | 'backoff' | 'stopped';
 
@@ -140,15 +141,7 @@ export class BrowserWorker extends EventTarget {
       }
       let secrets: Record<string, string> = {};
       if (job.secrets_ref) secrets = await this.client.secrets(lease.lease_id);
-      const options = jobOptions({
-        input: job.input,
-        maxInstructions: BigInt(job.limits.max_instructions),
-        maxMemoryMb: job.limits.max_memory_mb,
-        timeoutMs: job.limits.max_execution_seconds * 1000,
-        seed: job.seed ?? '0',
-        blockTimestampNs: job.block_timestamp_ns ?? '0',
-        env: { ...job.env, ...secrets },
-      });
+      const options = jobOptions(jobRunOptions(job, secrets));
       const outcome = await this.#executor.submit({
         kind: job.code.kind,
         code,

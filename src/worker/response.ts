@@ -13,7 +13,7 @@
 import { base64Encode } from '../chain/codec/encoding.js';
 import type { OutputValue } from '../contract/lib/attestation-message.js';
 import type { ExecutionResult } from '../sandbox/result.js';
-import type { ContractResponse, ResponseFormat } from '../sdk/types.js';
+import type { ContractResponse, JobSpec, ResponseFormat } from '../sdk/types.js';
 
 const encoder = new TextEncoder();
 
@@ -40,4 +40,17 @@ export function toResponse(result: ExecutionResult, format: ResponseFormat): { r
     return { response: { success: true, output: { Bytes: base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
   }
   return { response: { success: true, output: { Text: result.output }, error: null, resources_used }, output: { Text: result.output } };
+}
+
+/** The sandbox run options of a leased job (with its decrypted secrets added to the environment). */
+export function jobRunOptions(job: JobSpec, secrets: Readonly<Record<string, string>> = {}) {
+  return {
+    input: job.input,
+    maxInstructions: BigInt(job.limits.max_instructions),
+    maxMemoryMb: job.limits.max_memory_mb,
+    timeoutMs: job.limits.max_execution_seconds * 1000,
+    seed: job.seed ?? '0',
+    blockTimestampNs: job.block_timestamp_ns ?? '0',
+    env: { ...job.env, ...secrets },
+  };
 }

@@ -14,7 +14,7 @@ import { OutlayerHttpError } from '../sdk/http.js';
 import { backoffMs } from '../sdk/near-rpc.js';
 import type { Lease } from '../sdk/types.js';
 import { WorkerClient } from '../sdk/worker-client.js';
-import { toResponse } from './response.js';
+import { jobRunOptions, toResponse } from './response.js';
 import type { WorkerSigner } from './signer.js';
 
 export interface WorkerOptions {
@@ -151,16 +151,7 @@ export class ServerWorker implements AsyncDisposable {
         }
       }
       const result = await this.#pool
-        .run(code, {
-          kind: job.code.kind,
-          input: job.input,
-          maxInstructions: BigInt(job.limits.max_instructions),
-          maxMemoryMb: job.limits.max_memory_mb,
-          timeoutMs: job.limits.max_execution_seconds * 1000,
-          seed: job.seed ?? '0',
-          blockTimestampNs: job.block_timestamp_ns ?? '0',
-          env: { ...job.env, ...secrets },
-        })
+        .run(code, { kind: job.code.kind, ...jobRunOptions(job, secrets) })
         .catch((e: Error) => failure('trap', `the sandbox failed: ${e.message}`));
       const { response, output } = toResponse(result, job.response_format ?? 'Text');
       const attestation = this.#o.signer.attest(job.contract_id ?? `coordinator:${job.id}`, codeHashHex(code), { requestId: job.request_id ?? 0, input: job.input, output, fuel: result.fuel_used });

@@ -3,22 +3,11 @@
  * `-n -N`/`-c -N` everything but the last N. Stops reading as soon as it has enough, so
  * `yes | head` ends. Headers `==> name <==` for several inputs (-q: never, -v: always).
  */
-import { obsoleteCount, header, parseCount } from './lib/count.js';
-import { getopt, has } from './lib/getopt.js';
+import { header, parseHeadTail } from './lib/count.js';
 import { tool } from './lib/io.js';
 
 export const head = tool('head', async (t, args) => {
-  const parsed = getopt(obsoleteCount(args, false), 'c:n:qv');
-  let bytes = false;
-  let count = { sign: '', n: 10 };
-  for (const [letter, arg] of parsed.opts) {
-    if (letter === 'n' || letter === 'c') {
-      bytes = letter === 'c';
-      count = parseCount(arg, bytes ? 'bytes' : 'lines');
-    }
-  }
-  const inputs = parsed.operands.length ? parsed.operands : ['-'];
-  const headers = has(parsed, 'v') || (inputs.length > 1 && !has(parsed, 'q'));
+  const { bytes, count, inputs, headers } = parseHeadTail(args, false);
   let index = 0;
   return t.eachInput(inputs, async (fd, label) => {
     if (headers) await header(t, index++, label);

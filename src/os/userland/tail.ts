@@ -2,22 +2,11 @@
  * tail [-n [+]N | -c [+]N | -N | +N] [-qv] [file...]: the last N (default 10) lines or bytes, or
  * with +N everything from line/byte N on. Headers as head's. Unsupported: -f -F --pid -s -z.
  */
-import { obsoleteCount, header, parseCount } from './lib/count.js';
-import { getopt, has } from './lib/getopt.js';
+import { header, parseHeadTail } from './lib/count.js';
 import { tool } from './lib/io.js';
 
 export const tail = tool('tail', async (t, args) => {
-  const parsed = getopt(obsoleteCount(args, true), 'c:n:qv');
-  let bytes = false;
-  let count = { sign: '', n: 10 };
-  for (const [letter, arg] of parsed.opts) {
-    if (letter === 'n' || letter === 'c') {
-      bytes = letter === 'c';
-      count = parseCount(arg, bytes ? 'bytes' : 'lines');
-    }
-  }
-  const inputs = parsed.operands.length ? parsed.operands : ['-'];
-  const headers = has(parsed, 'v') || (inputs.length > 1 && !has(parsed, 'q'));
+  const { bytes, count, inputs, headers } = parseHeadTail(args, true);
   let index = 0;
   return t.eachInput(inputs, async (fd, label) => {
     if (headers) await header(t, index++, label);
