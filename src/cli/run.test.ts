@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoPath } from '../testing/repo.js';
 import { main } from './main.js';
+import { runLinux } from './run.js';
+import { createNearContext } from '../sandbox/near.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -142,6 +144,35 @@ describe('the built bin: outlayer dev', () => {
     assert.equal(await exited, 0, err);
     assert.match(out, /OutLayer dev stopped/);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('outlayer run examples/near.wasm (NEAR system calls)', () => {
+  it('direct mode: prints the account, block height and count; the NEAR log lands in logs', async () => {
+    const r = await cli('run', ex('near.wasm'));
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, 'account: local.near\nheight: 0\ncount: 1\n');
+    assert.equal(r.stderr, 'count = 1\n');
+    const json = JSON.parse((await cli('run', ex('near.wasm'), '--env', 'NEAR_CONTRACT_ID=app.test.near', '--env', 'NEAR_BLOCK_HEIGHT=77', '--json')).stdout);
+    assert.equal(json.output, 'account: app.test.near\nheight: 77\ncount: 1\n');
+    assert.deepEqual(json.logs, ['count = 1']);
+  });
+
+  it('--mode linux: the same output, the context passed through to the process', async () => {
+    const direct = JSON.parse((await cli('run', ex('near.wasm'), '--json')).stdout);
+    const linux = JSON.parse((await cli('run', ex('near.wasm'), '--mode', 'linux', '--json')).stdout);
+    assert.equal(linux.status, 'ok');
+    assert.equal(linux.output, direct.output);
+    assert.deepEqual(linux.logs, ['count = 1']);
+    const env = JSON.parse((await cli('run', ex('near.wasm'), '--mode', 'linux', '--env', 'NEAR_CONTRACT_ID=os.near', '--json')).stdout);
+    assert.equal(env.output, 'account: os.near\nheight: 0\ncount: 1\n');
+
+    const near = createNearContext({ currentAccountId: 'kernel.near', blockHeight: 9n });
+    const code = new Uint8Array(readFileSync(ex('near.wasm')));
+    await runLinux(code, { near });
+    const second = await runLinux(code, { near });
+    assert.equal(second.output, 'account: kernel.near\nheight: 9\ncount: 2\n');
+    assert.deepEqual(near.logs, ['count = 1', 'count = 2']);
   });
 });
 

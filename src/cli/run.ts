@@ -15,6 +15,7 @@ import { createGuestOs, toExecutionResult } from '../os/index.js';
 import { wasiProgram } from '../os/wasi-program.js';
 import { prepareCommand } from '../sandbox/execute.js';
 import { InvalidModule, ModulePreparer } from '../sandbox/prepare.js';
+import { defaultNearContext } from '../sandbox/near.js';
 import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
 export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js> [options]
@@ -158,7 +159,7 @@ async function readOrUsage(path: string, what: string): Promise<Uint8Array> {
 }
 
 /** `--mode linux`: the WASI program as pid 1 of a fresh guest OS, its fuel charged to the OS budget. */
-async function runLinux(code: Uint8Array, options: JobOptions): Promise<ExecutionResult> {
+export async function runLinux(code: Uint8Array, options: JobOptions): Promise<ExecutionResult> {
   const started = performance.now();
   let prepared;
   try {
@@ -170,12 +171,15 @@ async function runLinux(code: Uint8Array, options: JobOptions): Promise<Executio
   const maxInstructions = BigInt(options.maxInstructions ?? 1_000_000_000n);
   const blockTimestampNs = options.blockTimestampNs === undefined ? 0n : BigInt(options.blockTimestampNs);
   const env = Object.fromEntries(Array.isArray(options.env) ? options.env : Object.entries(options.env ?? {}));
+  // One local NEAR context for the whole OS run (every process shares its storage), from the
+  // same NEAR_* environment and seed a direct run would use; or the caller's.
+  const near = options.near ?? defaultNearContext({ env: Object.entries(env), seed: options.seed ?? '0', blockTimestampNs });
   const kernel = createGuestOs({
     maxInstructions,
     blockTimestampNs,
     env,
     ...(options.maxOutputBytes !== undefined && { maxOutputBytes: options.maxOutputBytes }),
-    programs: { main: wasiProgram(prepared, { maxInstructions, blockTimestampNs, ...(options.maxMemoryMb !== undefined && { maxMemoryMb: options.maxMemoryMb }), ...(options.seed !== undefined && { seed: options.seed }) }) },
+    programs: { main: wasiProgram(prepared, { maxInstructions, blockTimestampNs, ...(options.maxMemoryMb !== undefined && { maxMemoryMb: options.maxMemoryMb }), ...(options.seed !== undefined && { seed: options.seed }), near }) },
   });
   const input = options.input ?? '';
   const r = await kernel.run(['main', ...(options.args ?? [])], { stdin: input });

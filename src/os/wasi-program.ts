@@ -13,6 +13,7 @@
 import { normalizeOptions } from '../sandbox/options.js';
 import { runPrepared } from '../sandbox/execute.js';
 import type { PreparedModule } from '../sandbox/prepare.js';
+import type { NearSyscallContext } from '../sandbox/near.js';
 import type { Program } from './types.js';
 
 export interface WasiProgramOptions {
@@ -21,6 +22,11 @@ export interface WasiProgramOptions {
   maxMemoryMb?: number;
   seed?: string;
   blockTimestampNs?: bigint;
+  /**
+   * The NEAR system-call context every run of the module shares (storage, logs, promises land in
+   * it). Absent: each run gets a local in-memory context built from its environment (NEAR_*).
+   */
+  near?: NearSyscallContext;
 }
 
 /** Fuel charged to end the OS when the module itself ran out (far above any budget). */
@@ -51,6 +57,7 @@ export function wasiProgram(prepared: PreparedModule, o: WasiProgramOptions): Pr
         ...(o.maxMemoryMb !== undefined && { maxMemoryMb: o.maxMemoryMb }),
         ...(o.seed !== undefined && { seed: o.seed }),
         ...(o.blockTimestampNs !== undefined && { blockTimestampNs: o.blockTimestampNs }),
+        ...(o.near !== undefined && { near: o.near }),
       }),
     );
     p.charge(result.error?.kind === 'out_of_fuel' ? EXHAUST : result.fuel_used);

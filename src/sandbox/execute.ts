@@ -9,6 +9,7 @@ import type { NormalizedOptions } from './options.js';
 import { InvalidModule, type ModulePreparer, type PreparedModule } from './prepare.js';
 import { decodeOutput, failure, toLines, type ExecutionResult } from './result.js';
 import { checkImports } from './imports.js';
+import { defaultNearContext, NEAR_MODULE, NEAR_SYSCALL, nearSyscall, type NearSyscallContext } from './near.js';
 import { Wasi, WASI_MODULE } from './wasi/index.js';
 
 const PAGE = 65536;
@@ -72,6 +73,22 @@ export async function runPrepared(prepared: PreparedModule, options: NormalizedO
   );
 
   const imports: WebAssembly.Imports = { [WASI_MODULE]: wasi.imports as WebAssembly.ModuleImports };
+  // NEAR system calls only for a module that imports them: others run exactly as before.
+  let near: NearSyscallContext | null = null;
+  let nearLogsBefore = 0;
+  if (prepared.imports.some((i) => i.module === NEAR_MODULE)) {
+    near = options.near ?? defaultNearContext(options);
+    nearLogsBefore = near.logs.length;
+    const syscall = nearSyscall(near, {
+      memory: () => {
+        if (!memory) throw new GuestAbort('trap', 'the module has no memory for NEAR system calls to use');
+        return memory;
+      },
+      charge: (n) => meter.charge(n),
+      maxLogBytes: options.maxOutputBytes,
+    });
+    imports[NEAR_MODULE] = { [NEAR_SYSCALL]: syscall };
+  }
   if (memory && prepared.memoryImport) {
     const { module, name } = prepared.memoryImport;
     imports[module] = { ...(imports[module] ?? {}), [name]: memory };
@@ -101,7 +118,8 @@ export async function runPrepared(prepared: PreparedModule, options: NormalizedO
     output: decodeOutput(wasi.stdout()),
     fuel_used: Number(meter.used()),
     exit_code: exitCode,
-    logs: toLines(wasi.stderr()),
+    // stderr lines, then the lines logged with NEAR's log (404) during this run.
+    logs: near ? [...toLines(wasi.stderr()), ...near.logs.slice(nearLogsBefore)] : toLines(wasi.stderr()),
     error,
     duration_ms: performance.now() - started,
   };

@@ -3,6 +3,7 @@
  * (the SES `lockdown()` habit) so a misspelt limit never silently falls back to a default.
  */
 import { OutlayerError } from '../errors.js';
+import { checkNearContext, type NearSyscallContext } from './near.js';
 import type { DirNode } from './wasi/fs.js';
 
 export interface RunOptions {
@@ -28,6 +29,12 @@ export interface RunOptions {
   argv0?: string;
   /** Directories in the guest's in-memory filesystem. */
   preopens?: readonly { guestPath: string; root: DirNode }[];
+  /**
+   * WASI: the context of NEAR system calls (`outlayer.syscall`, ./near.ts). The object itself is
+   * used, not a copy: the guest's storage writes, logs and promises land in it. Absent: a local
+   * in-memory context per execution (`defaultNearContext`).
+   */
+  near?: NearSyscallContext;
 }
 
 export interface NormalizedOptions {
@@ -41,6 +48,7 @@ export interface NormalizedOptions {
   env: [string, string][];
   args: string[];
   preopens: { guestPath: string; root: DirNode }[];
+  near?: NearSyscallContext;
 }
 
 export const DEFAULTS = {
@@ -60,7 +68,7 @@ export const LIMITS = {
 } as const;
 
 const BASE_ENV: [string, string][] = [['TZ', 'UTC'], ['LANG', 'C'], ['LC_ALL', 'C']];
-const KNOWN = new Set(['input', 'maxInstructions', 'maxMemoryMb', 'maxOutputBytes', 'timeoutMs', 'seed', 'blockTimestampNs', 'env', 'args', 'argv0', 'preopens']);
+const KNOWN = new Set(['input', 'maxInstructions', 'maxMemoryMb', 'maxOutputBytes', 'timeoutMs', 'seed', 'blockTimestampNs', 'env', 'args', 'argv0', 'preopens', 'near']);
 
 function usage(message: string): never {
   throw new OutlayerError('usage', message);
@@ -104,6 +112,11 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
     if (typeof p.guestPath !== 'string' || p.guestPath === '') usage('each preopen needs a guestPath');
   }
 
+  if (o.near !== undefined) {
+    const bad = checkNearContext(o.near);
+    if (bad) usage(bad);
+  }
+
   return {
     input,
     maxInstructions: integer('maxInstructions', o.maxInstructions ?? DEFAULTS.maxInstructions, 1n, LIMITS.maxInstructions),
@@ -115,5 +128,6 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
     env: [...env],
     args,
     preopens,
+    ...(o.near !== undefined && { near: o.near }),
   };
 }

@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { OutlayerError } from '../../errors.js';
+import { applyNearChanges, type NearSyscallContext } from '../near.js';
 import { normalizeOptions, type RunOptions } from '../options.js';
 import { failure, type ExecutionResult } from '../result.js';
 import { defaultCacheDir } from './disk-store.js';
@@ -41,6 +42,8 @@ interface Job {
   entry: string | undefined;
   code: Uint8Array;
   options: WorkerRequest['options'];
+  /** The caller's NEAR context, which the thread's changes are copied into. */
+  near: NearSyscallContext | undefined;
   resolve: (r: ExecutionResult) => void;
   reject: (e: Error) => void;
 }
@@ -104,12 +107,13 @@ export class WasmPool {
     try {
       if (kind !== 'wasm' && kind !== 'js') throw new OutlayerError('usage', `kind must be "wasm" or "js", got ${JSON.stringify(kind)}`);
       if (entry !== undefined && (typeof entry !== 'string' || kind !== 'js')) throw new OutlayerError('usage', 'entry is a string and applies to JS only');
+      if (runOptions.near !== undefined && !(runOptions.near?.storage instanceof Map)) throw new OutlayerError('usage', 'near.storage must be a Map to cross to a pool thread');
       normalized = toWire(normalizeOptions(runOptions));
     } catch (e) {
       return Promise.reject(e);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, kind, entry, code: bytes, options: normalized, resolve, reject });
+      this.queue.push({ id: this.nextId++, kind, entry, code: bytes, options: normalized, near: runOptions.near, resolve, reject });
       this.dispatch();
     });
   }
@@ -139,7 +143,10 @@ export class WasmPool {
       if (!job || job.id !== msg.id) return;
       this.finish(slot);
       if (msg.error) job.reject(new OutlayerError(msg.error.code, msg.error.message));
-      else job.resolve(msg.result);
+      else {
+        if (job.near && msg.near) applyNearChanges(job.near, msg.near);
+        job.resolve(msg.result);
+      }
       this.dispatch();
     });
     const died = (why: string): void => {

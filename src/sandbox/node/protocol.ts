@@ -1,10 +1,14 @@
 /** Messages between the pool (./pool.ts) and its threads (./pool-worker.ts). */
 import type { HostErrorCode } from '../../errors.js';
+import type { NearChanges } from '../near.js';
 import type { NormalizedOptions } from '../options.js';
 import type { ExecutionResult } from '../result.js';
 import { decodeTree, encodeTree, type EncodedTree } from '../wasi/tree-codec.js';
 
-/** Options as they cross to a thread: preopened trees as plain data. */
+/**
+ * Options as they cross to a thread: preopened trees as plain data; the NEAR context (if any) is
+ * structured-cloned (its storage must be a Map) and its changes come back in the response.
+ */
 export type WireOptions = Omit<NormalizedOptions, 'preopens'> & { preopens: { guestPath: string; tree: EncodedTree }[] };
 
 export type CodeKind = 'wasm' | 'js';
@@ -33,5 +37,5 @@ export function fromWire(options: WireOptions): NormalizedOptions {
 
 export type WorkerResponse =
   | { ready: true; id?: undefined }
-  | { id: number; result: ExecutionResult; error?: undefined }
+  | { id: number; result: ExecutionResult; error?: undefined; near?: NearChanges }
   | { id: number; error: { code: HostErrorCode; message: string }; result?: undefined };

@@ -20,7 +20,12 @@ export function serveThread(handle: JobHandler, warm?: (preparer: ModulePreparer
     void (async () => {
       let reply: WorkerResponse;
       try {
-        reply = { id: msg.id, result: await handle(msg, preparer, fromWire(msg.options)) };
+        const options = fromWire(msg.options);
+        const result = await handle(msg, preparer, options);
+        const near = options.near;
+        reply = near
+          ? { id: msg.id, result, near: { storage: near.storage as Map<string, Uint8Array>, logs: near.logs, promises: near.promises, returnedPromise: near.returnedPromise } }
+          : { id: msg.id, result };
       } catch (e) {
         const err = e as Error;
         reply = { id: msg.id, error: { code: e instanceof OutlayerError ? e.code : 'internal', message: e instanceof OutlayerError ? err.message : (err?.stack ?? String(e)) } };
