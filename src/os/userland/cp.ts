@@ -5,7 +5,7 @@
 import { getopt, has } from './lib/getopt.js';
 import { strerror, tool } from './lib/io.js';
 import { isWithin, resolve } from './lib/path.js';
-import { statOrNull, targets } from './lib/targets.js';
+import { checkPair, targets } from './lib/targets.js';
 import { copyTree } from './lib/tree.js';
 
 export const cp = tool('cp', async (t, args) => {
@@ -14,17 +14,13 @@ export const cp = tool('cp', async (t, args) => {
   let status = 0;
   for (const { source, target } of targets(t, parsed.operands)) {
     try {
-      const from = statOrNull(t, source);
-      if (!from) {
-        await t.error(`cannot stat '${source}': No such file or directory`);
+      const pair = await checkPair(t, source, target);
+      if (!pair) {
         status = 1;
         continue;
       }
-      const to = statOrNull(t, target);
-      if (to && to.ino === from.ino) {
-        await t.error(`'${source}' and '${target}' are the same file`);
-        status = 1;
-      } else if (from.kind === 'dir' && !recursive) {
+      const { from, to } = pair;
+      if (from.kind === 'dir' && !recursive) {
         await t.error(`-r not specified; omitting directory '${source}'`);
         status = 1;
       } else if (from.kind === 'dir' && isWithin(resolve(t.p.cwd, source), resolve(t.p.cwd, target))) {

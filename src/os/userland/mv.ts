@@ -2,7 +2,7 @@
 import { getopt } from './lib/getopt.js';
 import { osError, strerror, tool } from './lib/io.js';
 import { isWithin, resolve } from './lib/path.js';
-import { statOrNull, targets } from './lib/targets.js';
+import { checkPair, targets } from './lib/targets.js';
 import { copyTree, removeTree } from './lib/tree.js';
 
 export const mv = tool('mv', async (t, args) => {
@@ -10,18 +10,12 @@ export const mv = tool('mv', async (t, args) => {
   let status = 0;
   for (const { source, target } of targets(t, parsed.operands)) {
     try {
-      const from = statOrNull(t, source);
-      if (!from) {
-        await t.error(`cannot stat '${source}': No such file or directory`);
+      const pair = await checkPair(t, source, target);
+      if (!pair) {
         status = 1;
         continue;
       }
-      const to = statOrNull(t, target);
-      if (to && to.ino === from.ino) {
-        await t.error(`'${source}' and '${target}' are the same file`);
-        status = 1;
-        continue;
-      }
+      const { from, to } = pair;
       if (from.kind === 'dir' && isWithin(resolve(t.p.cwd, source), resolve(t.p.cwd, target))) {
         await t.error(`cannot move '${source}' to a subdirectory of itself, '${target}'`);
         status = 1;

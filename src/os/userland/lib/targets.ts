@@ -22,3 +22,21 @@ export function targets(t: Tool, operands: readonly string[]): Array<{ source: s
   if (sources.length > 1 && !destIsDir) throw new UsageError(`target '${dest}' is not a directory`);
   return sources.map((source) => ({ source, target: destIsDir ? join(dest, basename(source)) : dest }));
 }
+
+/**
+ * The checks cp and mv share before acting on one pair: the source exists and is not the target
+ * itself. Returns both stats, or null after reporting why the pair is skipped.
+ */
+export async function checkPair(t: Tool, source: string, target: string): Promise<{ from: Stat; to: Stat | null } | null> {
+  const from = statOrNull(t, source);
+  if (!from) {
+    await t.error(`cannot stat '${source}': No such file or directory`);
+    return null;
+  }
+  const to = statOrNull(t, target);
+  if (to && to.ino === from.ino) {
+    await t.error(`'${source}' and '${target}' are the same file`);
+    return null;
+  }
+  return { from, to };
+}
