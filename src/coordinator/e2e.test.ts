@@ -11,6 +11,7 @@ import { OutlayerClient } from '../sdk/client.js';
 import { WorkerSigner } from '../worker/signer.js';
 import { ServerWorker } from '../worker/worker.js';
 import { lcgExpected } from '../sandbox/conformance/cases.js';
+import { wat } from '../testing/wat.js';
 import { Coordinator } from './app.js';
 
 const HELLO = new Uint8Array(readFileSync(new URL('../../examples/hello.wasm', import.meta.url)));
@@ -104,6 +105,20 @@ describe('coordinator + worker + contract on the devnet', () => {
     assert.equal(settled.status, 'failed');
     assert.equal(settled.payment_charged, '1000000000000000000000');
     assert.match(settled.error, /invalid_module/);
+  });
+
+  it('the Bytes format returns stdout byte for byte, even bytes that are not UTF-8', async () => {
+    // A WASI command writing 0xff 0x00 0x80 'A' to stdout.
+    const code = await wat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "\\ff\\00\\80A")
+      (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 4))
+        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
+    const sha256 = await client.uploadArtifact(code);
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'wasm' } }, response_format: 'Bytes' }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.value, Buffer.from([0xff, 0x00, 0x80, 0x41]).toString('base64'));
   });
 
   it('a large output goes through submit_execution_output_and_resolve and arrives whole', async () => {

@@ -35,6 +35,8 @@ export interface RunOptions {
    * in-memory context per execution (`defaultNearContext`).
    */
   near?: NearSyscallContext;
+  /** WASI: also return stdout's exact bytes (`result.output_base64`). */
+  rawOutput?: boolean;
 }
 
 export interface NormalizedOptions {
@@ -49,6 +51,7 @@ export interface NormalizedOptions {
   args: string[];
   preopens: { guestPath: string; root: DirNode }[];
   near?: NearSyscallContext;
+  rawOutput?: boolean;
 }
 
 export const DEFAULTS = {
@@ -68,7 +71,7 @@ export const LIMITS = {
 } as const;
 
 const BASE_ENV: [string, string][] = [['TZ', 'UTC'], ['LANG', 'C'], ['LC_ALL', 'C']];
-const KNOWN = new Set(['input', 'maxInstructions', 'maxMemoryMb', 'maxOutputBytes', 'timeoutMs', 'seed', 'blockTimestampNs', 'env', 'args', 'argv0', 'preopens', 'near']);
+const KNOWN = new Set(['input', 'maxInstructions', 'maxMemoryMb', 'maxOutputBytes', 'timeoutMs', 'seed', 'blockTimestampNs', 'env', 'args', 'argv0', 'preopens', 'near', 'rawOutput']);
 
 function usage(message: string): never {
   throw new OutlayerError('usage', message);
@@ -129,5 +132,6 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
     args,
     preopens,
     ...(o.near !== undefined && { near: o.near }),
+    ...(o.rawOutput === true && { rawOutput: true }),
   };
 }

@@ -4,13 +4,13 @@
  *
  * - success: the execution ended with status 'ok' (for WASI, exit code 0);
  * - output: Text → stdout as a string; Json → stdout parsed (a failure when it is not JSON);
- *   Bytes → the UTF-8 bytes of stdout, base64;
+ *   Bytes → stdout's exact bytes (WASI; the UTF-8 of the output for JS), base64;
  * - resources_used: instructions = fuel_used; time_ms = the execution's virtual time
  *   (1 ns per unit of fuel, as the guest's clocks count it, so the charge is deterministic too).
  *
  * Environment-neutral (no Node API): the browser worker (src/browser) uses it too.
  */
-import { base64Encode } from '../chain/codec/encoding.js';
+import { base64Decode, base64Encode } from '../chain/codec/encoding.js';
 import type { OutputValue } from '../contract/lib/attestation-message.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import type { ContractResponse, JobSpec, ResponseFormat } from '../sdk/types.js';
@@ -36,10 +36,18 @@ export function toResponse(result: ExecutionResult, format: ResponseFormat): { r
     return { response: { success: true, output: { Json: value }, error: null, resources_used }, output: { Json: value } };
   }
   if (format === 'Bytes') {
-    const bytes = encoder.encode(result.output);
-    return { response: { success: true, output: { Bytes: base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
+    // WASI stdout's exact bytes when the run kept them (jobRunOptions asks for Bytes jobs), else
+    // the UTF-8 of the output (a JS guest's JSON text).
+    const bytes = result.output_base64 !== undefined ? base64Bytes(result.output_base64) : encoder.encode(result.output);
+    return { response: { success: true, output: { Bytes: result.output_base64 ?? base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
   }
   return { response: { success: true, output: { Text: result.output }, error: null, resources_used }, output: { Text: result.output } };
+}
+
+function base64Bytes(text: string): Uint8Array {
+  const d = base64Decode(text);
+  if (!d.ok) throw new Error('the sandbox returned invalid base64 output');
+  return d.value;
 }
 
 /** The sandbox run options of a leased job (with its decrypted secrets added to the environment). */
@@ -52,5 +60,6 @@ export function jobRunOptions(job: JobSpec, secrets: Readonly<Record<string, str
     seed: job.seed ?? '0',
     blockTimestampNs: job.block_timestamp_ns ?? '0',
     env: { ...job.env, ...secrets },
+    ...(job.response_format === 'Bytes' && { rawOutput: true }),
   };
 }
