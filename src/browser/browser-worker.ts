@@ -16,7 +16,7 @@ import type { Lease } from '../sdk/types.js';
 import { WorkerClient } from '../sdk/worker-client.js';
 import { WorkerExecutor } from './executor.js';
 import { jobOptions } from './run.js';
-import { jobRunOptions } from '../worker/response.js';
+import { jobRunOptions, reportable } from '../worker/response.js';
 
 export type WorkerState = 'idle' | 'registering' | 'polling' | 'running' | 'reporting' | 'backoff' | 'stopped';
 
@@ -149,7 +149,7 @@ export class BrowserWorker extends EventTarget {
         sign: { sha256: job.code.sha256, contractId: job.contract_id ?? `coordinator:${job.id}`, requestId: job.request_id ?? 0, input: job.input, format: job.response_format ?? 'Text' },
       });
       this.#set('reporting', { jobId: job.id });
-      await this.#retrying(() => this.client.complete(lease.lease_id, { response: outcome.response!, attestation: outcome.attestation!, result: outcome.result }));
+      await this.#retrying(() => this.client.complete(lease.lease_id, { response: outcome.response!, attestation: outcome.attestation!, result: reportable(outcome.result) }));
       this.completed++;
     } catch (e) {
       this.failed++;

@@ -3,6 +3,7 @@
  * src/js/host/near-source.ts), typed, plus the few guards every method uses. Only this file
  * touches the global, so the rest of the contract reads as ordinary TypeScript.
  */
+import { hexEncode } from './lib/base64.js';
 import { ContractError } from './lib/errors.js';
 
 export interface NearApi {
@@ -58,7 +59,5 @@ export function transfer(accountId: string, amount: bigint): void {
 
 /** Lower-case hex of a sha256 digest. */
 export function sha256Hex(data: string | Uint8Array): string {
-  let out = '';
-  for (const b of near.sha256(data)) out += b.toString(16).padStart(2, '0');
-  return out;
+  return hexEncode(near.sha256(data));
 }

@@ -7,7 +7,7 @@
 import { base64Decode, base64Encode } from '../chain/codec/encoding.js';
 import { outputDigestInput } from './lib/attestation-message.js';
 import { ContractError } from './lib/errors.js';
-import { near } from './near.js';
+import { sha256Hex } from './near.js';
 
 export type ExecutionOutput = { Text: string } | { Json: unknown } | { Bytes: Uint8Array };
 /** As stored in `out:<id>` and resumed: Bytes as base64. */
@@ -57,9 +57,7 @@ export function resultValue(o: ExecutionOutput | null): unknown {
 
 /** Hex sha256 of the output as attestations hash it (lib/attestation-message.ts). */
 export function outputHashHex(o: ExecutionOutput | null): string {
-  let out = '';
-  for (const b of near.sha256(outputDigestInput(o))) out += b.toString(16).padStart(2, '0');
-  return out;
+  return sha256Hex(outputDigestInput(o));
 }
 
 /** A short description for logs: never the output itself beyond 100 characters. */

@@ -18,6 +18,7 @@ import { assertNotPaused, assertOperator, assertOwner, loadConfig, pricingOf, sa
 import { emit } from './events.js';
 import { appendHistory } from './history.js';
 import { codeSourceHash, parseCodeSource } from './lib/code-source.js';
+import { hexEncode } from './lib/base64.js';
 import { ContractError } from './lib/errors.js';
 import { toJson, utf8Length } from './lib/json.js';
 import { limitsToJson, resolveLimits } from './lib/limits.js';
@@ -123,8 +124,7 @@ export function request_execution(input: unknown): void {
     timestamp,
   });
   const y = near.promiseYieldCreate('on_execution_response', toJson({ request_id: id }), CALLBACK_GAS, 1n);
-  let dataHex = '';
-  for (const b of y.dataId) dataHex += b.toString(16).padStart(2, '0');
+  const dataHex = hexEncode(y.dataId);
   const pending: PendingRequest = {
     request_id: id,
     data_id: dataHex,

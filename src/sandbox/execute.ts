@@ -7,7 +7,7 @@ import { FuelMeter } from './meter/runtime.js';
 import { START_EXPORT } from './meter/costs.js';
 import type { NormalizedOptions } from './options.js';
 import { InvalidModule, type ModulePreparer, type PreparedModule } from './prepare.js';
-import { base64Encode, decodeOutput, failure, toLines, type ExecutionResult } from './result.js';
+import { decodeOutput, failure, toLines, type ExecutionResult } from './result.js';
 import { checkImports } from './imports.js';
 import { defaultNearContext, NEAR_MODULE, NEAR_SYSCALL, nearSyscall, type NearSyscallContext } from './near.js';
 import { Wasi, WASI_MODULE } from './wasi/index.js';
@@ -117,7 +117,7 @@ export async function runPrepared(prepared: PreparedModule, options: NormalizedO
   return {
     status: error ? 'error' : 'ok',
     output: decodeOutput(stdout),
-    ...(options.rawOutput && { output_base64: base64Encode(stdout) }),
+    ...(options.rawOutput && { output_bytes: stdout.slice() }),
     fuel_used: Number(meter.used()),
     exit_code: exitCode,
     // stderr lines, then the lines logged with NEAR's log (404) during this run.

@@ -35,7 +35,7 @@ export interface RunOptions {
    * in-memory context per execution (`defaultNearContext`).
    */
   near?: NearSyscallContext;
-  /** WASI: also return stdout's exact bytes (`result.output_base64`). */
+  /** WASI: also return stdout's exact bytes (`result.output_bytes`). */
   rawOutput?: boolean;
 }
 

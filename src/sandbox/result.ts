@@ -18,10 +18,11 @@ export interface ExecutionResult {
   /** Informational wall-clock time; not deterministic. */
   duration_ms: number;
   /**
-   * WASI: stdout's exact bytes, base64 — only when the run asked for them (`rawOutput`), e.g. a
-   * job whose response format is Bytes (`output` is the UTF-8 decoding, which loses invalid bytes).
+   * WASI: stdout's exact bytes — only when the run asked for them (`rawOutput`), e.g. a job whose
+   * response format is Bytes (`output` is the UTF-8 decoding, which loses invalid bytes). Not
+   * JSON: drop it before serialising a result (workers do).
    */
-  output_base64?: string;
+  output_bytes?: Uint8Array;
 }
 
 const decoder = new TextDecoder('utf-8');
@@ -33,23 +34,6 @@ export function toLines(bytes: Uint8Array): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard padded base64 (no btoa/Buffer: the sandbox core runs in browsers and Node alike). */
-export function base64Encode(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  if (i < bytes.length) {
-    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') + '=';
-  }
-  return out;
 }
 
 export function decodeOutput(bytes: Uint8Array): string {

@@ -24,14 +24,11 @@ export interface OutlayerClientOptions {
 
 /** Lower-case hex sha256 of `bytes` (crypto.subtle: Node and browsers). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as unknown as ArrayBuffer));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as unknown as ArrayBuffer)));
 }
 
-function randomKey(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const randomKey = (): string => hex(crypto.getRandomValues(new Uint8Array(16)));
 
 export class OutlayerClient {
   readonly http: HttpCore;

@@ -10,7 +10,7 @@
  *
  * Environment-neutral (no Node API): the browser worker (src/browser) uses it too.
  */
-import { base64Decode, base64Encode } from '../chain/codec/encoding.js';
+import { base64Encode } from '../chain/codec/encoding.js';
 import type { OutputValue } from '../contract/lib/attestation-message.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import type { ContractResponse, JobSpec, ResponseFormat } from '../sdk/types.js';
@@ -38,16 +38,10 @@ export function toResponse(result: ExecutionResult, format: ResponseFormat): { r
   if (format === 'Bytes') {
     // WASI stdout's exact bytes when the run kept them (jobRunOptions asks for Bytes jobs), else
     // the UTF-8 of the output (a JS guest's JSON text).
-    const bytes = result.output_base64 !== undefined ? base64Bytes(result.output_base64) : encoder.encode(result.output);
-    return { response: { success: true, output: { Bytes: result.output_base64 ?? base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
+    const bytes = result.output_bytes ?? encoder.encode(result.output);
+    return { response: { success: true, output: { Bytes: base64Encode(bytes) }, error: null, resources_used }, output: { Bytes: bytes } };
   }
   return { response: { success: true, output: { Text: result.output }, error: null, resources_used }, output: { Text: result.output } };
-}
-
-function base64Bytes(text: string): Uint8Array {
-  const d = base64Decode(text);
-  if (!d.ok) throw new Error('the sandbox returned invalid base64 output');
-  return d.value;
 }
 
 /** The sandbox run options of a leased job (with its decrypted secrets added to the environment). */
@@ -62,4 +56,9 @@ export function jobRunOptions(job: JobSpec, secrets: Readonly<Record<string, str
     env: { ...job.env, ...secrets },
     ...(job.response_format === 'Bytes' && { rawOutput: true }),
   };
+}
+
+/** The result as a report carries it: JSON-safe (the raw stdout bytes travel as the response's Bytes). */
+export function reportable({ output_bytes: _raw, ...result }: ExecutionResult): ExecutionResult {
+  return result;
 }

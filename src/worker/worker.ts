@@ -14,7 +14,7 @@ import { OutlayerHttpError } from '../sdk/http.js';
 import { backoffMs } from '../sdk/near-rpc.js';
 import type { Lease } from '../sdk/types.js';
 import { WorkerClient } from '../sdk/worker-client.js';
-import { jobRunOptions, toResponse } from './response.js';
+import { jobRunOptions, reportable, toResponse } from './response.js';
 import type { WorkerSigner } from './signer.js';
 
 export interface WorkerOptions {
@@ -155,7 +155,7 @@ export class ServerWorker implements AsyncDisposable {
         .catch((e: Error) => failure('trap', `the sandbox failed: ${e.message}`));
       const { response, output } = toResponse(result, job.response_format ?? 'Text');
       const attestation = this.#o.signer.attest(job.contract_id ?? `coordinator:${job.id}`, codeHashHex(code), { requestId: job.request_id ?? 0, input: job.input, output, fuel: result.fuel_used });
-      const r = await this.#retrying('complete', () => this.client.complete(lease.lease_id, { response, attestation, result }));
+      const r = await this.#retrying('complete', () => this.client.complete(lease.lease_id, { response, attestation, result: reportable(result) }));
       this.#log.info({ ...log, status: r?.status, success: response.success, fuel: result.fuel_used }, 'job reported');
     } catch (e) {
       this.#log.error({ ...log, err: (e as Error).message }, 'job failed in the worker');

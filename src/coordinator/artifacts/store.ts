@@ -18,18 +18,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, link, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { API_ERROR_CODES } from '../../errors.js';
 
 export type ArtifactKind = 'wasm' | 'js';
 
 /** Artifact error codes with the HTTP status a route should answer with. */
-export const ARTIFACT_ERROR_STATUS = {
-  bad_hash: 400,
-  hash_mismatch: 422,
-  too_large: 413,
-  not_found: 404,
-} as const;
-
-export type ArtifactErrorCode = keyof typeof ARTIFACT_ERROR_STATUS;
+/** The artifact store's error codes; their HTTP statuses live in the one registry (src/errors.ts). */
+export type ArtifactErrorCode = 'bad_hash' | 'hash_mismatch' | 'too_large' | 'not_found';
+export const ARTIFACT_ERROR_STATUS: Readonly<Record<ArtifactErrorCode, number>> = {
+  bad_hash: API_ERROR_CODES.bad_hash.status,
+  hash_mismatch: API_ERROR_CODES.hash_mismatch.status,
+  too_large: API_ERROR_CODES.too_large.status,
+  not_found: API_ERROR_CODES.not_found.status,
+};
 
 /** A caller's mistake with an artifact (bad hash, wrong content, too big, missing). */
 export class ArtifactError extends Error {

@@ -9,6 +9,7 @@
  * A finished job is acknowledged to the queue only after its resolution is recorded, so a crash
  * in between re-delivers it, and the claim or the contract stops a double resolve.
  */
+import { hexEncode } from '../../contract/lib/base64.js';
 import type { ContractResponse, Attestation, JobReport } from '../../sdk/types.js';
 import type { Builder } from '../builder/builder.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -63,7 +64,7 @@ export class ChainBridge {
       }
       code = { sha256: built.sha256, kind: built.kind };
     }
-    const seed = Array.isArray(r.data_id) ? r.data_id.map((b) => b.toString(16).padStart(2, '0')).join('') : String(r.request_id);
+    const seed = Array.isArray(r.data_id) ? hexEncode(Uint8Array.from(r.data_id)) : String(r.request_id);
     await o.queue.enqueue({
       id,
       source: 'chain',

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { verifyAttestation } from '../../contract/node/attest.js';
+import { API_ERROR_CODES } from '../../errors.js';
 import type { JobReport } from '../../sdk/types.js';
 import { bearer, sendError, type Auth } from '../auth.js';
 import { QueueError } from '../queue/errors.js';
@@ -24,10 +25,9 @@ export interface WorkerRoutesOptions {
   now?: () => number;
 }
 
-const QUEUE_STATUS: Record<string, number> = { lease_unknown: 404, lease_expired: 409, job_unknown: 404, idempotency_conflict: 409, bad_job: 400, queue_closed: 503 };
 
 function queueError(reply: import('fastify').FastifyReply, e: unknown) {
-  if (e instanceof QueueError) return sendError(reply, QUEUE_STATUS[e.code] ?? 400, e.code, e.message);
+  if (e instanceof QueueError) return sendError(reply, API_ERROR_CODES[e.code].status, e.code, e.message);
   throw e;
 }
 
