@@ -46,7 +46,7 @@ const ALLOWED: Record<string, string[]> = {
   worker: ['sandbox', 'js', 'sdk', 'contract', 'chain'],
   // The browser bundle: the cores plus the pure pieces of the protocol (sdk client, attestation
   // message, toResponse); the next-but-one test keeps everything it reaches free of Node.
-  browser: ['sandbox', 'js', 'sdk', 'contract', 'chain', 'worker'],
+  browser: ['sandbox', 'js', 'os', 'sdk', 'contract', 'chain', 'worker'],
   cli: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'coordinator', 'sdk', 'worker', 'os'], // the CLI is the top: `outlayer dev` starts everything
 };
 

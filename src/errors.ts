@@ -31,7 +31,7 @@ export const HOST_ERROR_CODES = {
   usage: { status: 400, description: 'A command-line flag or API option is missing, unknown or malformed.' },
   pool_disposed: { status: 503, description: 'The execution pool was used after dispose().' },
   internal: { status: 500, description: 'A host bug: an invariant of OutLayer itself failed.' },
-  unsupported_mode: { status: 501, description: "The requested execution mode is not available yet (the browser's 'linux' mode waits for the guest OS, L2)." },
+  unsupported_mode: { status: 501, description: "The requested execution mode is not offered here (the browser ContractSimulator runs JS contracts in 'direct' mode only; the guest OS runs scripts and programs through OutLayer.sh)." },
   secrets_not_found: { status: 404, description: 'No secrets are stored for the requested owner, repository, branch and profile.' },
   secrets_access_denied: { status: 403, description: "The requester does not satisfy the stored secrets' access condition (or it could not be evaluated)." },
   secrets_decrypt_failed: { status: 422, description: 'Stored secrets could not be opened: unknown or retired key id, tampered or copied ciphertext, or an invalid environment map.' },

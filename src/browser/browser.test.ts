@@ -15,6 +15,9 @@ import { Coordinator } from '../coordinator/app.js';
 import { bundleContract } from '../js/node/bundle.js';
 import { createPool } from '../js/node/pool.js';
 import { nodeQuickJsSource } from '../js/node/source.js';
+import { QjsRuntime, runShell } from '../os/index.js';
+import { nodeSqliteSource } from '../os/node/sqlite-source.js';
+import { sqlite3Program } from '../os/sqlite/program.js';
 import { JsRuntime } from '../js/runtime.js';
 import { normalizeOptions } from '../sandbox/options.js';
 import type { WasmPool } from '../sandbox/node/pool.js';
@@ -195,6 +198,35 @@ describe('the browser bundle in Chromium', { skip }, () => {
     assert.equal((await runInPage(page, hello, { input: '{"name":"NEAR"}' })).output, '{"greeting":"Hello, NEAR!"}');
   });
 
+  it('OutLayer.sh: the guest OS (sh, userland, qjs) gives the output and fuel of the guest OS in Node, and hands its files back', async () => {
+    const qjsNode = await QjsRuntime.create({ source: nodeQuickJsSource, preparer: new ModulePreparer() });
+    const sqliteNode = sqlite3Program({ source: nodeSqliteSource, preparer: new ModulePreparer() });
+    try {
+      const scripts = [
+        "printf 'b\\na\\nc\\n' | sort | head -n 2",
+        "seq 1 100 | awk '{s+=$1} END {print s}'; yes | head -n 3",
+        "mkdir -p /d && echo hi > /d/f && cat /d/f | tr a-z A-Z && ls /d && nope; echo $?",
+        `seq 1 50 | qjs -e 'let s = 0, l; while ((l = await std.in.getline()) !== null) s += Number(l); print(s, Math.random(), Date.now())' | sed 's/^/qjs: /'`,
+        "while :; do :; done",
+        `seq 1 100 | awk '{print "insert into t values(" $1 ", random());"}' > /ins.sql; (echo 'create table t(x, r);'; cat /ins.sql) | sqlite3 /db; sqlite3 -header /db "select sum(x), count(distinct r), datetime('now') from t"`,
+      ];
+      for (const script of scripts) {
+        const options = { maxInstructions: 200_000_000, seed: 'web', blockTimestampNs: '1700000000000000000', stdin: 'in' };
+        const web = await page.evaluate(([sc, o]) => (globalThis as any).OutLayer.sh(sc, o), [script, options] as const);
+        const node = await runShell(script, { maxInstructions: 200_000_000n, seed: 'web', blockTimestampNs: 1_700_000_000_000_000_000n, stdin: 'in', qjs: qjsNode, programs: { sqlite3: sqliteNode } });
+        assert.deepEqual(deterministic(web.result), deterministic(node), script);
+      }
+      const first = await page.evaluate(() => (globalThis as any).OutLayer.sh('echo 1 > /n; qjs -e \'await std.writeFile("/m", "2")\'', { keepState: true }));
+      assert.equal(first.snapshot.format, 'outlayer-vfs/1');
+      const second = await page.evaluate((image) => (globalThis as any).OutLayer.sh('cat /n /m', { image }), first.snapshot);
+      assert.equal(second.result.output, '1\n2');
+      const bad = await page.evaluate(() => (globalThis as any).OutLayer.sh('true', { bogus: 1 }).then(() => 'resolved', (e: Error & { code: string }) => `${e.code}: ${e.message}`));
+      assert.equal(bad, 'usage: unknown option "bogus"');
+    } finally {
+      qjsNode.dispose();
+    }
+  });
+
   it('the wall-clock backstop terminates a runaway job and a fresh worker takes the next one', async () => {
     const r = await runInPage(page, LOOP, { maxInstructions: 500_000_000_000, timeoutMs: 300 });
     assert.equal(r.error?.kind, 'timeout');
@@ -228,7 +260,7 @@ describe('the browser bundle in Chromium', { skip }, () => {
     assert.equal(calls.first.gasUsed, calls.first.fuelUsed * 10_000);
     assert.match(calls.failed.error.message, /Panic: no/);
     assert.equal(calls.second.result.n, 5, 'the failed call rolled its write back');
-    assert.match(calls.linux, /^unsupported_mode: execution mode 'linux' is not available until the guest OS \(L2\) lands/);
+    assert.match(calls.linux, /^unsupported_mode: the simulator runs JS contracts in 'direct' mode only/);
     assert.equal(calls.mode, 'direct');
 
     // The same call on Node's runtime costs the same fuel.

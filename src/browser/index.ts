@@ -13,6 +13,7 @@ import { setBaseUrl } from './base-url.js';
 
 export { checkCompatibility, type Compatibility } from './compat.js';
 export { run, type BrowserRunOptions } from './run.js';
+export { sh, type BrowserShellOptions, type BrowserShellResult } from './sh.js';
 export { ContractSimulator, JS_GAS_PER_FUEL, type SimulatorContext, type SimulatorResult, type ExecutionMode } from './simulator.js';
 export { BrowserWorker, type BrowserWorkerOptions, type WorkerStatus, type WorkerState } from './browser-worker.js';
 export { OutlayerError } from '../errors.js';

@@ -5,6 +5,7 @@
  */
 import type { HostErrorCode } from '../errors.js';
 import type { NearContext } from '../js/host/state.js';
+import type { VfsImage, VfsSnapshot } from '../os/kernel/index.js';
 import type { NormalizedOptions } from '../sandbox/options.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import type { Attestation, ContractResponse, ResponseFormat } from '../sdk/types.js';
@@ -37,9 +38,18 @@ export interface SignedJob {
   format: ResponseFormat;
 }
 
+/** A shell script in a fresh guest OS (OutLayer.sh): `code` is the script, `options.input` its stdin. */
+export interface ShellJob {
+  /** The filesystem to mount (a snapshot, or `{ path: content }`). */
+  image?: VfsImage;
+  /** Send the filesystem back after the run (a content-addressed snapshot). */
+  keepState?: boolean;
+}
+
 export interface JobMessage {
   id: number;
-  kind: CodeKind;
+  kind: CodeKind | 'sh';
+  shell?: ShellJob;
   code: Uint8Array;
   options: NormalizedOptions;
   /** JS: the exported function to call. */
@@ -52,6 +62,8 @@ export interface JobOutcome {
   result: ExecutionResult;
   /** Contract calls: storage after the call. */
   storage?: Map<string, Uint8Array>;
+  /** Shell jobs with keepState: the filesystem after the run. */
+  snapshot?: VfsSnapshot;
   /** Signed jobs. */
   response?: ContractResponse;
   attestation?: Attestation;

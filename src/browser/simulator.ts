@@ -68,9 +68,12 @@ export class ContractSimulator {
     return this.#mode;
   }
 
-  /** 'direct' runs the contract on QuickJS; 'linux' (inside the guest OS) is not built yet. */
+  /**
+   * 'direct' runs the contract on QuickJS. 'linux' is refused: the guest OS (L2) runs shell
+   * scripts, qjs programs and WASI programs (OutLayer.sh), not contract calls.
+   */
   setExecutionMode(mode: ExecutionMode): void {
-    if (mode === 'linux') throw new OutlayerError('unsupported_mode', "execution mode 'linux' is not available until the guest OS (L2) lands; use 'direct'");
+    if (mode === 'linux') throw new OutlayerError('unsupported_mode', "the simulator runs JS contracts in 'direct' mode only; run scripts and programs under the guest OS with OutLayer.sh");
     if (mode !== 'direct') throw new OutlayerError('usage', `execution mode must be 'direct' or 'linux', got ${JSON.stringify(mode)}`);
     this.#mode = mode;
   }

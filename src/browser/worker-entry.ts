@@ -4,12 +4,16 @@
  * and signs results for the BrowserWorker. QuickJS is built on the first JS job, not before.
  */
 import { OutlayerError } from '../errors.js';
+import type { QuickJsSource } from '../js/engine/source.js';
 import { JsRuntime } from '../js/runtime.js';
+import { createGuestOs, QjsRuntime, toExecutionResult } from '../os/index.js';
+import { sqlite3Program, type Sqlite3Program } from '../os/sqlite/program.js';
 import { executeWasm } from '../sandbox/execute.js';
 import { ModulePreparer } from '../sandbox/prepare.js';
 import { toResponse } from '../worker/response.js';
 import type { InitMessage, JobMessage, JobOutcome, WorkerReply } from './protocol.js';
 import { browserQuickJsSource } from './quickjs-source.js';
+import { browserSqliteSource } from './sqlite-source.js';
 import { publicKeyString, sha256Hex, signAttestation } from './sign.js';
 
 interface WorkerScope {
@@ -22,14 +26,49 @@ const preparer = new ModulePreparer();
 let wasmUrl = '';
 let secretKey: Uint8Array | null = null;
 let js: JsRuntime | null = null;
-const runtime = (): JsRuntime => (js ??= new JsRuntime({ source: browserQuickJsSource(wasmUrl), preparer }));
+let quickjs: QuickJsSource | null = null;
+/** One QuickJS source for contracts/jobs and for qjs processes: the wasm is fetched once. */
+const quickjsSource = (): QuickJsSource => (quickjs ??= browserQuickJsSource(wasmUrl));
+const runtime = (): JsRuntime => (js ??= new JsRuntime({ source: quickjsSource(), preparer }));
+let qjs: Promise<QjsRuntime> | null = null;
+/** The guest OS's qjs engines, built when a script first runs qjs. */
+const qjsRuntime = (): Promise<QjsRuntime> => {
+  qjs ??= QjsRuntime.create({ source: quickjsSource(), preparer });
+  qjs.catch(() => (qjs = null));
+  return qjs;
+};
+
+let sqlite3: Sqlite3Program | null = null;
+/** sqlite3 for the guest OS: sql.js's files sit next to quickjs.wasm and load on first use. */
+const sqlite3Tool = (): Sqlite3Program =>
+  (sqlite3 ??= sqlite3Program({ source: browserSqliteSource(new URL('sql-wasm-browser.wasm', wasmUrl).href, new URL('sql-wasm-browser.js', wasmUrl).href), preparer }));
+
+/** OutLayer.sh: `sh -c script` in a fresh guest OS, as `outlayer sh` runs it. */
+async function runShellJob(msg: JobMessage): Promise<JobOutcome> {
+  const started = performance.now();
+  const o = msg.options;
+  const kernel = createGuestOs({
+    maxInstructions: o.maxInstructions,
+    blockTimestampNs: o.blockTimestampNs,
+    seed: o.seed,
+    maxOutputBytes: o.maxOutputBytes,
+    qjs: qjsRuntime,
+    programs: { sqlite3: sqlite3Tool() },
+    ...(msg.shell?.image !== undefined && { image: msg.shell.image }),
+  });
+  const r = await kernel.run(['sh', '-c', new TextDecoder().decode(msg.code)], { stdin: o.input });
+  const result = toExecutionResult(r, performance.now() - started);
+  return msg.shell?.keepState ? { result, snapshot: kernel.vfs.snapshot() } : { result };
+}
 
 async function handle(msg: JobMessage): Promise<JobOutcome> {
   if (msg.sign && sha256Hex(msg.code) !== msg.sign.sha256) {
     throw Object.assign(new Error(`the artifact does not hash to ${msg.sign.sha256}`), { code: 'artifact_mismatch' });
   }
   let outcome: JobOutcome;
-  if (msg.kind === 'wasm') {
+  if (msg.kind === 'sh') {
+    outcome = await runShellJob(msg);
+  } else if (msg.kind === 'wasm') {
     outcome = { result: await executeWasm(preparer, msg.code, msg.options) };
   } else {
     const source = new TextDecoder().decode(msg.code);

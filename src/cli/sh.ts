@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFile
 import { join, relative, resolve } from 'node:path';
 import type { VfsImage } from '../os/kernel/index.js';
 import { createGuestOs, toExecutionResult } from '../os/index.js';
+import { nodeQjsRuntime, nodeSqlite3 } from '../os/node/runtimes.js';
 import type { CliIO } from './run.js';
 import { printResult } from './print-result.js';
 import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
@@ -76,7 +77,7 @@ export async function shCommand(argv: string[], io: CliIO): Promise<number> {
   const started = performance.now();
   let kernel;
   try {
-    kernel = createGuestOs({ maxInstructions, ...(image !== undefined && { image }) });
+    kernel = createGuestOs({ maxInstructions, qjs: nodeQjsRuntime, programs: { sqlite3: nodeSqlite3() }, ...(image !== undefined && { image }) });
   } catch (e) {
     throw new UsageError(`cannot mount the filesystem: ${(e as Error).message}`, SH_HELP);
   }

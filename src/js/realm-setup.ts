@@ -28,11 +28,22 @@ export interface RealmHandles {
   seedHex(seed: string): string;
   /** The 32 seed bytes of `seedHex` as 8 little-endian u32 words. */
   seedWords(seedHex: string): number[];
+  /**
+   * Where console lines go: unset, into the execution's `logs` (contracts and jobs); a guest-OS
+   * process sets it to write them to its stdout/stderr instead.
+   */
+  console: ((level: string, message: string) => void) | null;
 }
 
-export function setupRealm(engine: JsEngine): RealmHandles {
+/**
+ * Adds globals to the realm before it is sealed (the guest OS's `qjs` adds `std`, `os`, `print`).
+ * `define` makes a frozen, non-writable global.
+ */
+export type RealmExtension = (tools: { engine: JsEngine; env: HostEnv; realm: RealmHandles; define(global: string, value: QuickJSHandle): void }) => void;
+
+export function setupRealm(engine: JsEngine, extend?: RealmExtension): RealmHandles {
   const ctx = engine.context;
-  const realm = { current: null, hostCalls: 0, plugins: { used: 0, dispatch: null, seedHex: '', timestampMs: 0 } } as unknown as RealmHandles;
+  const realm = { current: null, console: null, hostCalls: 0, plugins: { used: 0, dispatch: null, seedHex: '', timestampMs: 0 } } as unknown as RealmHandles;
   // Every host function of the main realm counts its calls (the plugin realms' host functions
   // are reachable only through the `realm` primitive, itself counted).
   const newFunction = ctx.newFunction.bind(ctx) as (...args: unknown[]) => QuickJSHandle;
@@ -61,7 +72,8 @@ export function setupRealm(engine: JsEngine): RealmHandles {
   engine.runtime.setInterruptHandler(() => realm.current?.abort != null);
 
   const log = ctx.newFunction('__host_log', (level, msg) => {
-    logLine(env, formatConsole(ctx.getString(level), ctx.getString(msg)));
+    if (realm.console) realm.console(ctx.getString(level), ctx.getString(msg));
+    else logLine(env, formatConsole(ctx.getString(level), ctx.getString(msg)));
   });
   ctx.setProp(ctx.global, '__host_log', log);
   log.dispose();
@@ -96,6 +108,7 @@ export function setupRealm(engine: JsEngine): RealmHandles {
   define('FrozenRealm', frozenClass);
   realm.plugins.dispatch = ctx.getProp(frozen, 'dispatch');
   for (const h of [primitive, frozenH, makeFrozen, frozen, frozenClass]) h.dispose();
+  extend?.({ engine, env, realm, define });
   const seal = ctx.getProp(control, 'seal');
   ctx.unwrapResult(ctx.callFunction(seal, control)).dispose();
   for (const h of [makeNear, primitives, near, defineGlobal, seal, control]) h.dispose();

@@ -7,8 +7,11 @@
  * const r = await runShell("seq 1 100 | awk '{s+=$1} END {print s}'", { maxInstructions: 10n ** 9n });
  * r.output; // "5050\n"
  */
+import { createNearContext, type NearSyscallContext } from '../sandbox/near.js';
 import type { ExecutionResult } from '../sandbox/result.js';
 import { Kernel, type KernelOptions, type RunResult, type VfsImage } from './kernel/index.js';
+import { qjsProgram } from './qjs/program.js';
+import type { QjsRuntime } from './qjs/runtime.js';
 import { sh } from './sh/index.js';
 import type { Program } from './types.js';
 import { USERLAND } from './userland/index.js';
@@ -27,11 +30,22 @@ export interface GuestOsOptions {
   maxProcesses?: number;
   /** Extra programs (e.g. a WASI module as `main`). */
   programs?: Readonly<Record<string, Program>>;
+  /** Installs `qjs` (JS processes) running on these engines (src/os/qjs; Node: src/os/node/runtimes.ts). */
+  qjs?: QjsRuntime | (() => Promise<QjsRuntime>);
+  /**
+   * The NEAR context `qjs` processes share (storage, logs, promises): a job's, or by default a
+   * local in-memory one for this OS instance (accounts local.near, its storage kept across runs).
+   */
+  near?: NearSyscallContext;
+  /** Seeds the JS realms' Math.random (with each process's pid). */
+  seed?: string;
 }
 
 export function createGuestOs(o: GuestOsOptions = {}): Kernel {
+  const near = o.near ?? createNearContext({ blockTimestampNs: o.blockTimestampNs ?? 0n });
+  const qjs: Record<string, Program> = o.qjs ? { qjs: qjsProgram(o.qjs, { near, ...(o.seed !== undefined && { seed: o.seed }) }) } : {};
   const options: KernelOptions = {
-    programs: { ...ROOT_PROGRAMS, ...o.programs },
+    programs: { ...ROOT_PROGRAMS, ...qjs, ...o.programs },
     maxInstructions: o.maxInstructions ?? 1_000_000_000n,
     ...(o.image !== undefined && { image: o.image }),
     ...(o.blockTimestampNs !== undefined && { blockTimestampNs: o.blockTimestampNs }),
@@ -62,4 +76,5 @@ export async function runShell(script: string, o: GuestOsOptions & { stdin?: str
 }
 
 export { Kernel } from './kernel/index.js';
+export { QjsRuntime } from './qjs/runtime.js';
 export type { Program, Proc } from './types.js';

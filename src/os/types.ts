@@ -106,6 +106,17 @@ export interface Proc {
 
   /** Charges guest work to the execution's single budget; throws when it is spent (the OS stops: out_of_fuel). */
   charge(fuel: number): void;
+  /**
+   * Fuel left in the execution's budget. A program that runs metered wasm (a WASI module,
+   * QuickJS, SQLite) gives the module this much, then charges what it used.
+   */
+  fuelLeft(): bigint;
+  /**
+   * Host-side work a program needs before it can go on (building a metered engine): the process
+   * keeps the turn until it settles, so nothing else runs meanwhile and the interleaving stays
+   * independent of how long it takes. Not charged; for trusted host programs, never for guest I/O.
+   */
+  hostWork<T>(work: () => Promise<T>): Promise<T>;
   /** Virtual time: blocks until the clock passed `ms` more. */
   sleep(ms: number): Promise<void>;
   /** Virtual clock (ns since the epoch). */

@@ -1,23 +1,32 @@
 /**
- * A WASI preview1 module as a guest-OS process. The module is prepared (validated, metered)
- * before the OS starts; the process reads its stdin to the end, runs the module once with its
- * argv, env and that input — metered by L1 against the OS's budget — then writes its stdout and
- * stderr to fds 1 and 2 and exits with its status.
+ * A WASI preview1 module as a guest-OS process. The module is prepared with asyncify before the
+ * OS starts (`prepareWasiProcess`); the process runs it with fds 0/1/2 wired to its own kernel
+ * descriptors, streaming: fd_read on stdin is `p.read(0)`, fd_write on stdout/stderr is
+ * `p.write(1|2)`, and when the kernel blocks (an empty pipe, a full one) the module unwinds,
+ * the process waits like any other, and the module resumes where it stopped
+ * (src/sandbox/asyncify/run.ts). So `wasi-yes | head -n 3` ends, and a WASI filter interleaves
+ * with its pipeline.
  *
- * Not yet: a WASI process that blocks mid-run on a pipe (that needs the module rewritten to
- * unwind and rewind its stack, e.g. binaryen's asyncify); its output reaches the pipe when it
- * ends, so `wasi-prog | head` works but `yes-in-wasi | head` would not end. The run is host-async
- * (instantiation), so the kernel's ordering guarantee holds when the WASI process is the only
- * runnable one — the case of `outlayer run --mode linux` (docs/os.md).
+ * - Fuel: each slice of the module runs on what the OS has left (`p.fuelLeft()`, capped by
+ *   `maxInstructions`) and charges what it used when it stops, so the OS's budget is spent in the
+ *   order work happens. A module that runs out ends the whole OS with out_of_fuel.
+ * - A write to a pipe with no reader: the kernel kills the process with SIGPIPE (141) — the
+ *   module is abandoned mid-call — or, with SIGPIPE ignored, the guest's write fails with EPIPE.
+ *   Other kernel errors become the matching WASI errno.
+ * - Instantiation is synchronous, so the process awaits nothing but the kernel's promises.
+ * - NEAR system calls work as in direct mode; their log lines go to fd 2 when the module ends.
  */
+import { ASYNCIFY_TRANSFORM } from '../sandbox/asyncify/transform.js';
+import { isAsyncified, runStreaming } from '../sandbox/asyncify/run.js';
+import { prepareCommand } from '../sandbox/execute.js';
 import { normalizeOptions } from '../sandbox/options.js';
-import { runPrepared } from '../sandbox/execute.js';
-import type { PreparedModule } from '../sandbox/prepare.js';
+import type { ModulePreparer, PreparedModule } from '../sandbox/prepare.js';
 import type { NearSyscallContext } from '../sandbox/near.js';
-import type { Program } from './types.js';
+import { Errno, StreamErrno, type StdioStreams } from '../sandbox/wasi/index.js';
+import { OsError, type Errno as OsErrno, type Proc, type Program } from './types.js';
 
 export interface WasiProgramOptions {
-  /** L1 budget for the module's own instructions (the OS charges what it used). */
+  /** L1 cap on the module's own instructions, over all its slices (the OS's budget applies too). */
   maxInstructions: bigint;
   maxMemoryMb?: number;
   seed?: string;
@@ -32,24 +41,26 @@ export interface WasiProgramOptions {
 /** Fuel charged to end the OS when the module itself ran out (far above any budget). */
 const EXHAUST = Number.MAX_SAFE_INTEGER;
 
+/** Kernel errnos a stream call can meet, as WASI errnos; the rest are EIO. */
+const WASI_ERRNO: Partial<Record<OsErrno, number>> = {
+  EPIPE: Errno.PIPE,
+  EBADF: Errno.BADF,
+  EISDIR: Errno.ISDIR,
+  ENOSPC: Errno.NOSPC,
+  EINVAL: Errno.INVAL,
+};
+
+/** Prepares (cached, as its own variant) a WASI command for `wasiProgram`. Throws InvalidModule. */
+export function prepareWasiProcess(preparer: ModulePreparer, code: Uint8Array): Promise<PreparedModule> {
+  return prepareCommand(preparer, code, ASYNCIFY_TRANSFORM);
+}
+
 export function wasiProgram(prepared: PreparedModule, o: WasiProgramOptions): Program {
+  if (!isAsyncified(prepared)) throw new Error('wasiProgram needs a module prepared with prepareWasiProcess (asyncify)');
   return async (p) => {
-    const chunks: Uint8Array[] = [];
-    for (;;) {
-      const chunk = await p.read(0, 65536);
-      if (chunk === null) break;
-      chunks.push(chunk);
-    }
-    const input = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      input.set(c, at);
-      at += c.length;
-    }
-    const result = await runPrepared(
+    const result = await runStreaming(
       prepared,
       normalizeOptions({
-        input,
         args: p.argv.slice(1),
         argv0: p.argv[0] ?? 'main.wasm',
         env: [...p.env.entries()],
@@ -59,9 +70,13 @@ export function wasiProgram(prepared: PreparedModule, o: WasiProgramOptions): Pr
         ...(o.blockTimestampNs !== undefined && { blockTimestampNs: o.blockTimestampNs }),
         ...(o.near !== undefined && { near: o.near }),
       }),
+      {
+        streams: kernelStreams(p),
+        fuel: { left: () => p.fuelLeft(), charge: (used) => p.charge(Number(used)) },
+      },
     );
-    p.charge(result.error?.kind === 'out_of_fuel' ? EXHAUST : result.fuel_used);
-    if (result.output) await p.write(1, result.output);
+    if (result.error?.kind === 'out_of_fuel') p.charge(EXHAUST);
+    // stderr was streamed, so the result's logs are the NEAR log lines alone.
     if (result.logs.length > 0) await p.write(2, `${result.logs.join('\n')}\n`);
     if (result.exit_code !== null) return result.exit_code & 255;
     if (result.error) {
@@ -69,5 +84,17 @@ export function wasiProgram(prepared: PreparedModule, o: WasiProgramOptions): Pr
       return 134;
     }
     return 0;
+  };
+}
+
+/** fds 0/1/2 of the module as the process's descriptors. Killed and Stopped pass through. */
+function kernelStreams(p: Proc): StdioStreams {
+  const errno = (e: unknown): never => {
+    if (e instanceof OsError) throw new StreamErrno(WASI_ERRNO[e.code] ?? Errno.IO);
+    throw e;
+  };
+  return {
+    read: (fd, max) => p.read(fd, max).catch(errno),
+    write: (fd, bytes) => p.write(fd, bytes).catch(errno),
   };
 }

@@ -185,6 +185,70 @@ export function applyNearChanges(to: NearSyscallContext, from: NearChanges): voi
   to.returnedPromise = from.returnedPromise;
 }
 
+const U32 = 2n ** 32n;
+const latin1 = (bytes: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+};
+
+/**
+ * The NEAR system calls on plain values, shared by every guest kind: the WASI import below
+ * (which moves bytes in and out of guest memory) and the guest OS's `qjs` (`os.syscall`). A
+ * guest mistake throws `WasiErrno` (EINVAL); `panic` and the log cap throw `GuestAbort`.
+ */
+export interface NearOps {
+  storageRead(key: Uint8Array): Uint8Array | undefined;
+  /** true when the key existed. */
+  storageWrite(key: Uint8Array, value: Uint8Array): boolean;
+  storageRemove(key: Uint8Array): boolean;
+  storageHasKey(key: Uint8Array): boolean;
+  log(line: string): void;
+  panic(message: string): never;
+  /** Validates the receiver, records the promise, returns its index. `after`: promise_then's. */
+  promise(p: Omit<NearPromise, 'after'>, after: bigint | null): bigint;
+  promiseReturn(index: bigint): void;
+}
+
+const ACCOUNT_ID = /^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$/;
+
+export function nearOps(ctx: NearSyscallContext, maxLogBytes: number): NearOps {
+  let logBytes = 0;
+  const promiseIndex = (v: bigint): number => {
+    if (v < 0n || v >= BigInt(ctx.promises.length)) throw new WasiErrno(Errno.INVAL);
+    return Number(v);
+  };
+  return {
+    storageRead: (key) => ctx.storage.get(latin1(key)),
+    storageWrite(key, value) {
+      const k = latin1(key);
+      const existed = ctx.storage.has(k);
+      ctx.storage.set(k, value);
+      return existed;
+    },
+    storageRemove: (key) => ctx.storage.delete(latin1(key)),
+    storageHasKey: (key) => ctx.storage.has(latin1(key)),
+    log(line) {
+      logBytes += encoder.encode(line).length;
+      if (logBytes > maxLogBytes) throw new GuestAbort('output_limit', `NEAR logs exceeded the ${maxLogBytes}-byte output cap`);
+      ctx.logs.push(line);
+    },
+    panic(message) {
+      throw new GuestAbort('trap', `panic: ${message}`);
+    },
+    promise(p, after) {
+      if (p.accountId.length < 2 || p.accountId.length > 64 || !ACCOUNT_ID.test(p.accountId)) throw new WasiErrno(Errno.INVAL);
+      if (p.gas < 0n || p.gas >= 2n ** 64n || p.amount < 0n || p.amount >= 2n ** 128n) throw new WasiErrno(Errno.INVAL);
+      const afterIndex = after === null ? null : promiseIndex(after);
+      ctx.promises.push({ ...p, after: afterIndex });
+      return BigInt(ctx.promises.length - 1);
+    },
+    promiseReturn(index) {
+      ctx.returnedPromise = promiseIndex(index);
+    },
+  };
+}
+
 export interface NearHost {
   /** The instance memory (fetched on every access). */
   memory(): WebAssembly.Memory;
@@ -193,17 +257,11 @@ export interface NearHost {
   maxLogBytes: number;
 }
 
-const U32 = 2n ** 32n;
-const latin1 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
-};
 
 /** Builds the `outlayer.syscall` import for one execution. */
 export function nearSyscall(ctx: NearSyscallContext, host: NearHost): (nr: number, ...args: bigint[]) => bigint {
   const mem = new GuestMemory(() => host.memory());
-  let logBytes = 0;
+  const ops = nearOps(ctx, host.maxLogBytes);
   const chargeBytes = (n: number): void => {
     if (n > 0) host.charge(Math.ceil(n / 8));
   };
@@ -239,50 +297,38 @@ export function nearSyscall(ctx: NearSyscallContext, host: NearHost): (nr: numbe
     }
     return BigInt(data.length);
   };
-  const promiseIndex = (v: bigint): number => {
-    if (v < 0n || v >= BigInt(ctx.promises.length)) throw new WasiErrno(Errno.INVAL);
-    return Number(v);
-  };
   /** Reads a 48-byte descriptor: u32 account_ptr, account_len, method_ptr, method_len, args_ptr, args_len; u64 gas; u128 amount. */
-  const promise = (descPtr: bigint, after: number | null): bigint => {
+  const promise = (descPtr: bigint, after: bigint | null): bigint => {
     const d = u32(descPtr);
     mem.range(d, PROMISE_DESCRIPTOR_BYTES);
     chargeBytes(PROMISE_DESCRIPTOR_BYTES);
     const f = (i: number): bigint => BigInt(mem.u32(d + 4 * i));
     const accountId = text(f(0), f(1));
-    if (accountId.length < 2 || accountId.length > 64 || !/^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$/.test(accountId)) throw new WasiErrno(Errno.INVAL);
+    if (accountId.length < 2 || accountId.length > 64 || !ACCOUNT_ID.test(accountId)) throw new WasiErrno(Errno.INVAL);
     const methodName = text(f(2), f(3));
     const args = input(f(4), f(5));
     const gas = mem.u64(d + 24);
     const amount = mem.u64(d + 32) | (mem.u64(d + 40) << 64n);
-    ctx.promises.push({ accountId, methodName, args, amount, gas, after });
-    return BigInt(ctx.promises.length - 1);
+    return ops.promise({ accountId, methodName, args, amount, gas }, after);
   };
 
   const call = (nr: number, a0: bigint, a1: bigint, a2: bigint, a3: bigint): bigint => {
     switch (nr) {
       case NearSyscall.STORAGE_READ: {
-        const value = ctx.storage.get(latin1(input(a0, a1)));
+        const value = ops.storageRead(input(a0, a1));
         return value === undefined ? BigInt(NOT_FOUND) : output(value, a2, a3);
       }
       case NearSyscall.STORAGE_WRITE: {
-        const key = latin1(input(a0, a1));
-        const value = input(a2, a3);
-        const existed = ctx.storage.has(key);
-        ctx.storage.set(key, value);
-        return existed ? 1n : 0n;
+        const key = input(a0, a1);
+        return ops.storageWrite(key, input(a2, a3)) ? 1n : 0n;
       }
       case NearSyscall.STORAGE_REMOVE:
-        return ctx.storage.delete(latin1(input(a0, a1))) ? 1n : 0n;
+        return ops.storageRemove(input(a0, a1)) ? 1n : 0n;
       case NearSyscall.STORAGE_HAS_KEY:
-        return ctx.storage.has(latin1(input(a0, a1))) ? 1n : 0n;
-      case NearSyscall.LOG: {
-        const line = text(a0, a1);
-        logBytes += encoder.encode(line).length;
-        if (logBytes > host.maxLogBytes) throw new GuestAbort('output_limit', `NEAR logs exceeded the ${host.maxLogBytes}-byte output cap`);
-        ctx.logs.push(line);
+        return ops.storageHasKey(input(a0, a1)) ? 1n : 0n;
+      case NearSyscall.LOG:
+        ops.log(text(a0, a1));
         return 0n;
-      }
       case NearSyscall.PANIC: {
         let message: string;
         try {
@@ -290,7 +336,7 @@ export function nearSyscall(ctx: NearSyscallContext, host: NearHost): (nr: numbe
         } catch {
           message = '<unreadable message>';
         }
-        throw new GuestAbort('trap', `panic: ${message}`);
+        return ops.panic(message);
       }
       case NearSyscall.CURRENT_ACCOUNT_ID:
         return output(encoder.encode(ctx.currentAccountId), a0, a1);
@@ -301,9 +347,10 @@ export function nearSyscall(ctx: NearSyscallContext, host: NearHost): (nr: numbe
       case NearSyscall.PROMISE_CREATE:
         return promise(a0, null);
       case NearSyscall.PROMISE_THEN:
-        return promise(a1, promiseIndex(a0));
+        if (a0 < 0n || a0 >= BigInt(ctx.promises.length)) throw new WasiErrno(Errno.INVAL);
+        return promise(a1, a0);
       case NearSyscall.PROMISE_RETURN:
-        ctx.returnedPromise = promiseIndex(a0);
+        ops.promiseReturn(a0);
         return 0n;
       case NearSyscall.BLOCK_HEIGHT:
         return BigInt.asIntN(64, ctx.blockHeight);

@@ -2,6 +2,10 @@
  * Turns untrusted bytes into a compiled, metered WebAssembly.Module, or a clear `invalid_module`
  * reason. Results are cached by sha256: compiled modules in memory, instrumented bytes in an
  * optional persistent store, so QuickJS's 500 KB wasm is instrumented once per machine.
+ *
+ * A `ModuleTransform` (asyncify: ./asyncify/transform.ts) may rewrite the validated bytes before
+ * the meter runs; its id is part of the cache key, so both variants of a module are cached side
+ * by side and a plain `prepare` is unaffected.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -22,6 +26,18 @@ export interface PreparedModule {
   exports: string[];
   /** How the module was obtained: 'memory' | 'store' | 'instrumented' (for benchmarks). */
   source: 'memory' | 'store' | 'instrumented';
+  /** The id of the transform applied before metering, if any. */
+  transform?: string;
+}
+
+/**
+ * A rewrite of valid module bytes before metering. `id` names the rewrite and its version (tool
+ * version, options): the same id must always give the same bytes. Throws InvalidModule for a
+ * module it cannot handle.
+ */
+export interface ModuleTransform {
+  readonly id: string;
+  apply(bytes: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Thrown for bytes that cannot run; becomes an `invalid_module` result. */
@@ -53,9 +69,9 @@ export class ModulePreparer {
     this.compiled = new LruCache(capacity);
   }
 
-  async prepare(bytes: Uint8Array, knownHash?: string): Promise<PreparedModule> {
+  async prepare(bytes: Uint8Array, knownHash?: string, transform?: ModuleTransform): Promise<PreparedModule> {
     const hash = knownHash ?? (await sha256Hex(bytes));
-    const key = `${hash}-m${METER_VERSION}`;
+    const key = transform ? `${hash}-${transform.id}-m${METER_VERSION}` : `${hash}-m${METER_VERSION}`;
     const hit = this.compiled.get(key);
     if (hit) return { ...hit, source: 'memory' };
 
@@ -63,12 +79,12 @@ export class ModulePreparer {
     let found = await this.load(key);
     if (!found) {
       source = 'instrumented';
-      const inst = instrumentChecked(bytes);
+      const inst = instrumentChecked(transform ? await transformChecked(bytes, transform) : bytes);
       found = { bytes: inst.bytes, meta: { memory: inst.memory, memoryImport: inst.memoryImport, imports: inst.imports, types: inst.types, exports: inst.exports, hasStart: inst.hasStart } };
       await this.save(key, found.bytes, found.meta);
     }
     const module = await WebAssembly.compile(found.bytes);
-    const prepared: PreparedModule = { sha256: hash, module, ...found.meta, source };
+    const prepared: PreparedModule = { sha256: hash, module, ...found.meta, source, ...(transform && { transform: transform.id }) };
     this.compiled.set(key, prepared);
     return prepared;
   }
@@ -91,8 +107,25 @@ export class ModulePreparer {
   }
 }
 
+/** Validates the original (so the transform only sees valid modules, and errors name the original's problem), then transforms. */
+async function transformChecked(bytes: Uint8Array, transform: ModuleTransform): Promise<Uint8Array> {
+  checkValid(bytes);
+  return transform.apply(bytes);
+}
+
 /** Validates with the engine, then instruments; every failure names its cause. */
 function instrumentChecked(bytes: Uint8Array): InstrumentedModule {
+  checkValid(bytes);
+  try {
+    return instrument(bytes);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new InvalidModule(e.message);
+    throw e;
+  }
+}
+
+/** Throws InvalidModule, naming the cause, unless the engine accepts `bytes`. */
+function checkValid(bytes: Uint8Array): void {
   if (!WebAssembly.validate(bytes as BufferSource)) {
     // Our own decoder gives the clearest message for bad headers and truncation...
     try {
@@ -108,11 +141,5 @@ function instrumentChecked(bytes: Uint8Array): InstrumentedModule {
       throw new InvalidModule(`fails validation: ${(e as Error).message.replace(/^WebAssembly\.Module\(\): /, '')}`);
     }
     throw new InvalidModule('fails validation');
-  }
-  try {
-    return instrument(bytes);
-  } catch (e) {
-    if (e instanceof DecodeError) throw new InvalidModule(e.message);
-    throw e;
   }
 }

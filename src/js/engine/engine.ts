@@ -25,7 +25,7 @@ const INIT_FUEL = 10n ** 15n;
 
 export interface EngineOptions {
   source: QuickJsSource;
-  preparer: ModulePreparer;
+  preparer: Pick<ModulePreparer, 'prepare'>;
   /** Memory cap in MiB: the wasm memory and QuickJS's allocator limit. */
   memoryMb: number;
   /** Builds the realm: runs inside `create()` after the context exists, before the snapshot. */
@@ -130,6 +130,17 @@ export class JsEngine {
     if (this.dirty && this.snapshot) restoreSnapshot(this.memory, this.snapshot);
     this.dirty = true;
     this.clock.nowMs = blockTimestampMs;
+    this.meter = new FuelMeter(budget);
+    this.meter.attach(this.instance);
+  }
+
+  /**
+   * Between calls into the wasm (no guest frame live): continues the execution with a fresh
+   * meter holding `budget`. A guest-OS process resumes this way with what the OS has left after
+   * other processes ran; `fuel.used()` then counts from this point.
+   */
+  refuel(budget: bigint): void {
+    if (this.broken) throw new Error('engine is broken: create a new one');
     this.meter = new FuelMeter(budget);
     this.meter.attach(this.instance);
   }

@@ -35,11 +35,13 @@ export type Description = { refs: number } & (
   | { kind: 'pipe-read'; pipe: Pipe }
   | { kind: 'pipe-write'; pipe: Pipe }
   | { kind: 'capture'; capture: Capture }
+  /** /dev/null: reads give end of file, writes are discarded. */
+  | { kind: 'null' }
 );
 
 /** What `fdKind` reports: captured output and stdin count as pipes. */
 export function kindOf(d: Description): Stat['kind'] {
-  return d.kind === 'file' || d.kind === 'dir' ? d.kind : 'pipe';
+  return d.kind === 'file' || d.kind === 'dir' ? d.kind : d.kind === 'null' ? 'file' : 'pipe';
 }
 
 export class FdTable {

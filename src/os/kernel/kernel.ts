@@ -220,6 +220,10 @@ class Run implements ProcessHost {
     }
   }
 
+  fuelLeft(): bigint {
+    return BigInt(this.limit - this.fuel);
+  }
+
   capture(c: Capture, bytes: Uint8Array): void {
     const room = c.limit - c.bytes;
     const part = bytes.length > room ? bytes.subarray(0, room) : bytes;

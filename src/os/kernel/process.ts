@@ -23,6 +23,7 @@ export interface ProcessHost {
   readonly pipeCapacity: number;
   /** Adds to the execution's single fuel budget; throws Stopped once it is spent. */
   charge(fuel: number): void;
+  fuelLeft(): bigint;
   now(): bigint;
   capture(c: Capture, bytes: Uint8Array): void;
   spawn(parent: Process, argv: readonly string[], options: SpawnOptions): number;
@@ -132,6 +133,7 @@ export class Process implements Proc {
       return out;
     }
     if (d.kind === 'dir') throw osError('EISDIR', `fd ${fd}`);
+    if (d.kind === 'null') return max === 0 ? EMPTY : null;
     if (d.kind !== 'pipe-read') throw osError('EBADF', `fd ${fd}`);
     if (max === 0) return EMPTY;
     await this.block(() => d.pipe.readable());
@@ -159,6 +161,9 @@ export class Process implements Proc {
       case 'capture':
         this.host.charge(bytes.length * FUEL.byte);
         this.host.capture(d.capture, bytes);
+        return;
+      case 'null':
+        this.host.charge(bytes.length * FUEL.byte);
         return;
       case 'pipe-write': {
         // Fill what fits, block until there is room, repeat; SIGPIPE/EPIPE once no reader is left.
@@ -188,6 +193,7 @@ export class Process implements Proc {
     await this.turn();
     this.enter();
     const vfs = this.host.vfs;
+    if (isDevNull(path, this.cwdPath)) return this.fds.install({ kind: 'null', refs: 0 });
     const write = !!(flags.write || flags.append);
     const read = !!flags.read || !write;
     let node: Node;
@@ -313,10 +319,22 @@ export class Process implements Proc {
     this.sigpipeIgnored = true;
   }
 
+  async hostWork<T>(work: () => Promise<T>): Promise<T> {
+    if (this.parked()) return NEVER;
+    await this.turn();
+    this.check(); // not charged: whether the host had the work cached must not change fuel
+    return this.host.scheduler.hold(this.task, work);
+  }
+
   charge(fuel: number): void {
     this.check();
     if (typeof fuel !== 'number' || !(fuel >= 0) || fuel === Infinity) throw osError('EINVAL', `charge(${String(fuel)})`);
     this.host.charge(fuel);
+  }
+
+  fuelLeft(): bigint {
+    this.check();
+    return this.host.fuelLeft();
   }
 
   async sleep(ms: number): Promise<void> {
@@ -341,3 +359,14 @@ function release(vfs: Vfs, d: Description): void {
   else if (d.kind === 'pipe-write') d.pipe.writers--;
 }
 
+/** Whether `path` (from `cwd`) names /dev/null, the one device file (it is not in the VFS). */
+function isDevNull(path: string, cwd: string): boolean {
+  if (!path.endsWith('null')) return false;
+  const parts: string[] = [];
+  for (const c of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') parts.pop();
+    else parts.push(c);
+  }
+  return parts.length === 2 && parts[0] === 'dev' && parts[1] === 'null';
+}

@@ -50,6 +50,8 @@ export interface Task {
   readonly start: () => void;
   /** Its pending blocking calls, in the order made. */
   readonly waiters: Waiter[];
+  /** Host work in progress that keeps the turn (see Scheduler.hold). */
+  holding: number;
 }
 
 export interface SchedulerHooks {
@@ -93,7 +95,7 @@ export class Scheduler {
   constructor(private readonly hooks: SchedulerHooks) {}
 
   newTask(pid: number, start: () => void): Task {
-    const task: Task = { pid, state: 'new', killedBy: null, start, waiters: [] };
+    const task: Task = { pid, state: 'new', killedBy: null, start, waiters: [], holding: 0 };
     this.tasks.set(pid, task);
     return task;
   }
@@ -126,6 +128,23 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Runs host work (building an engine, say) while `task` keeps the turn: nothing else runs
+   * until it settles, however long it takes in real time, so where the other processes are
+   * when it ends does not depend on the host. The task must hold the turn.
+   */
+  async hold<T>(task: Task, work: () => Promise<T>): Promise<T> {
+    if (this.current !== task) throw new Error('hold: the task does not hold the turn');
+    task.holding++;
+    try {
+      return await work();
+    } finally {
+      task.holding--;
+      // It may go idle from here: check again once the microtask queue is empty.
+      if (task.holding === 0 && this.current === task) this.grant(task);
+    }
+  }
+
   /** Hands the turn to the next runnable task (see the file comment for the order). */
   dispatch(): void {
     this.current = null;
@@ -154,7 +173,8 @@ export class Scheduler {
     this.current = t;
     const turn = ++this.turns;
     afterMicrotasks(() => {
-      if (this.turns === turn && this.current === t && !this.stopped) this.dispatch();
+      // A task holding for host work keeps the turn; hold() checks again when it is done.
+      if (this.turns === turn && this.current === t && !this.stopped && t.holding === 0) this.dispatch();
     });
   }
 

@@ -251,6 +251,8 @@ export function fakeProc(options: FakeProcOptions = {}): FakeProcHandle {
     },
     ignoreSigpipe() {},
     charge,
+    hostWork: (work) => work(),
+    fuelLeft: () => BigInt(Math.max(0, budget - used)),
     async sleep() {},
     now: () => 0n,
   };

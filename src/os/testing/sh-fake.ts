@@ -366,6 +366,12 @@ class FakeProc implements Proc {
   charge(fuel: number): void {
     this.os.charge(fuel);
   }
+  hostWork<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+  fuelLeft(): bigint {
+    return BigInt(Math.max(0, this.os.budget - this.os.fuel));
+  }
   async sleep(_ms: number): Promise<void> {}
   now(): bigint {
     return 0n;

@@ -15,8 +15,14 @@ const STACK_MESSAGE = `call stack exceeded the deterministic limit of ${STACK_LI
 
 export class FuelMeter {
   private fuel: WebAssembly.Global | null = null;
+  /** Fuel used in slices before the current one (see `reload`); 0 for a run in one piece. */
+  private spent = 0n;
+  /** Fuel loaded at the start of the current slice: the budget, until `reload`. */
+  private loaded: bigint;
 
-  constructor(readonly budget: bigint) {}
+  constructor(readonly budget: bigint) {
+    this.loaded = budget;
+  }
 
   /**
    * Binds to an instrumented instance and loads the budget. Also called between executions on
@@ -29,13 +35,30 @@ export class FuelMeter {
       throw new Error('instance was not instrumented by the meter');
     }
     this.fuel = fuel;
+    this.spent = 0n;
+    this.loaded = this.budget;
     fuel.value = this.budget;
+    depth.value = 0;
+  }
+
+  /**
+   * Starts a new slice of a run that pauses (an asyncify-unwound guest, ../asyncify/run.ts):
+   * what the guest used so far is kept, and `left` becomes the fuel the guest may spend from
+   * here — set by the caller, who may have spent budget elsewhere while the guest was paused.
+   * Only between slices (no guest frame is live), so the stack height starts from 0 too.
+   */
+  reload(left: bigint, instance: WebAssembly.Instance): void {
+    const depth = instance.exports[DEPTH_EXPORT];
+    if (!this.fuel || !(depth instanceof WebAssembly.Global)) throw new Error('reload before attach');
+    this.spent = this.used();
+    this.loaded = left;
+    this.fuel.value = left;
     depth.value = 0;
   }
 
   /** Fuel left, without the STACK_TRIP_FUEL a stack overflow takes (see costs.ts). */
   private remaining(): bigint {
-    const left = this.fuel ? (this.fuel.value as bigint) : this.budget;
+    const left = this.fuel ? (this.fuel.value as bigint) : this.loaded;
     return this.stackTripped() ? left + STACK_TRIP_FUEL : left;
   }
 
@@ -50,7 +73,7 @@ export class FuelMeter {
    */
   used(): bigint {
     const left = this.remaining();
-    return left <= 0n ? this.budget : this.budget - left;
+    return this.spent + (left <= 0n ? this.loaded : this.loaded - left);
   }
 
   /**

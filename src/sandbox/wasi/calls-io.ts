@@ -1,6 +1,7 @@
 /**
  * Moving bytes: fd_read/fd_write (stdio and files), fd_pread/fd_pwrite, fd_readdir. Each charges
- * ceil(bytes / 8) fuel for what it moves, before moving it.
+ * ceil(bytes / 8) fuel for what it moves, before moving it. When stdio is streamed (./streams.ts)
+ * fd_read on stdin and fd_write on stdout/stderr go to the host and may block the guest.
  */
 import { Fdflags, Rights } from './constants.js';
 import { dirFd, toSafeNumber, type SyscallTable, type WasiContext } from './context.js';
@@ -8,6 +9,7 @@ import { Errno, fail } from './errno.js';
 import type { FdEntry, FileFd } from './fds.js';
 import { filetypeOf, type Node } from './fs.js';
 import type { Iovec } from './memory.js';
+import { callStream } from './streams.js';
 import { MAX_FILE_BYTES } from './volume.js';
 
 const DIRENT_SIZE = 24;
@@ -78,7 +80,15 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
       const entry = fds.get(fd);
       const { list, total } = buffers(iovs, count, out, 4);
       let n: number;
-      if (entry.kind === 'stdin') {
+      if (entry.kind === 'stdin' && ctx.streams) {
+        requireIo(entry, Rights.FD_READ);
+        const input = ctx.streams.input;
+        return callStream(ctx.streams, () => input.read(total), (chunk) => {
+          ctx.chargeBytes(chunk.length);
+          mem.setU32(out, scatter(list, chunk));
+          return Errno.SUCCESS;
+        });
+      } else if (entry.kind === 'stdin') {
         requireIo(entry, Rights.FD_READ);
         const chunk = ctx.stdin.read(total);
         ctx.chargeBytes(chunk.length);
@@ -108,7 +118,21 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
     fd_write(fd: number, iovs: number, count: number, out: number) {
       const entry = fds.get(fd);
       const { list, total } = buffers(iovs, count, out, 4);
-      if (entry.kind === 'stdout' || entry.kind === 'stderr') {
+      if ((entry.kind === 'stdout' || entry.kind === 'stderr') && ctx.streams) {
+        requireIo(entry, Rights.FD_WRITE);
+        if (total === 0) {
+          mem.setU32(out, 0);
+          return Errno.SUCCESS;
+        }
+        const host = ctx.streams.host;
+        const data = gather(list, total);
+        ctx.chargeBytes(total);
+        const fd = entry.kind === 'stdout' ? 1 : 2;
+        return callStream(ctx.streams, () => host.write(fd, data), () => {
+          mem.setU32(out, total);
+          return Errno.SUCCESS;
+        });
+      } else if (entry.kind === 'stdout' || entry.kind === 'stderr') {
         requireIo(entry, Rights.FD_WRITE);
         const sink = entry.kind === 'stdout' ? ctx.stdout : ctx.stderr;
         // Copy at most one byte past the cap: enough to trip it, never a huge temporary.

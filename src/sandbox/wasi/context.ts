@@ -11,6 +11,7 @@ import type { GuestMemory } from './memory.js';
 import { PATH_MAX } from './path.js';
 import type { SeededRandom } from './random.js';
 import type { InputSource, OutputSink } from './stdio.js';
+import type { StreamStdio } from './streams.js';
 import type { Volume } from './volume.js';
 
 export interface WasiContext {
@@ -22,6 +23,8 @@ export interface WasiContext {
   readonly stdin: InputSource;
   readonly stdout: OutputSink;
   readonly stderr: OutputSink;
+  /** Set when fds 0/1/2 are host streams (then `stdin`, `stdout`, `stderr` are unused). */
+  readonly streams: StreamStdio | null;
   /** argv entries, UTF-8, without terminators. */
   readonly args: readonly Uint8Array[];
   /** `KEY=VALUE` entries, UTF-8, without terminators. */

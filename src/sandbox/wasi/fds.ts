@@ -51,6 +51,11 @@ export class FdTable {
     return entry;
   }
 
+  /** The entry for `fd`, or undefined when it is not open. */
+  find(fd: number): FdEntry | undefined {
+    return this.open.get(fd >>> 0);
+  }
+
   /** Installs `entry` under the lowest free number and returns it (EMFILE when the table is full). */
   insert(entry: FdEntry): number {
     if (this.open.size >= MAX_OPEN_FDS) fail(Errno.MFILE);

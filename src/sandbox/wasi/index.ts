@@ -33,11 +33,13 @@ import { GuestMemory } from './memory.js';
 import { SeededRandom } from './random.js';
 import { WASI_FUNCTIONS } from './signatures.js';
 import { InputSource, OutputSink } from './stdio.js';
+import { StreamErrno, StreamInput, type StdioStreams, type StreamStdio, type Suspender } from './streams.js';
 import { DEFAULT_FS_QUOTA_BYTES, Volume } from './volume.js';
 
 export { WASI_SIGNATURES, type WasiSignature, type WasmValType } from './signatures.js';
 export { DirNode, FileNode, SymlinkNode, dir, file, symlink, type Node } from './fs.js';
 export { Errno } from './errno.js';
+export { StreamErrno, type StdioStreams, type Suspender } from './streams.js';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 /** Fuel charged for every WASI call, before it does anything. */
@@ -60,6 +62,11 @@ export interface WasiConfig {
   preopens: readonly { guestPath: string; root: DirNode }[];
   /** Bytes the guest may add beyond the preopened content; past it writes fail with ENOSPC (default 64 MiB). */
   fsQuotaBytes?: number;
+  /**
+   * fds 0/1/2 backed by the host (./streams.ts) instead of `stdin` and the capped sinks; the host
+   * must then give a `suspender`. Output caps are the stream's business.
+   */
+  streams?: StdioStreams;
 }
 
 export interface WasiHost {
@@ -69,9 +76,11 @@ export interface WasiHost {
   charge(fuel: number): void;
   /** Fuel consumed so far (drives the virtual clock). */
   fuelUsed(): bigint;
+  /** Parks calls on the streams' promises (with `config.streams`; ../asyncify/run.ts). */
+  suspender?: Suspender;
 }
 
-const CONFIG_KEYS = new Set(['args', 'env', 'stdin', 'maxStdoutBytes', 'maxStderrBytes', 'clockStartNs', 'seed', 'preopens', 'fsQuotaBytes']);
+const CONFIG_KEYS = new Set(['args', 'env', 'stdin', 'maxStdoutBytes', 'maxStderrBytes', 'clockStartNs', 'seed', 'preopens', 'fsQuotaBytes', 'streams']);
 const encoder = new TextEncoder();
 
 function usage(message: string): never {
@@ -97,6 +106,7 @@ function validate(config: WasiConfig): void {
   if (typeof config.clockStartNs !== 'bigint') usage('clockStartNs must be a bigint');
   if (typeof config.seed !== 'string') usage('seed must be a string');
   if (config.fsQuotaBytes !== undefined && !isCount(config.fsQuotaBytes)) usage('fsQuotaBytes must be a non-negative integer');
+  if (config.streams !== undefined && (typeof config.streams?.read !== 'function' || typeof config.streams?.write !== 'function')) usage('streams must have read and write functions');
   if (!Array.isArray(config.preopens)) usage('preopens must be an array');
   for (const p of config.preopens) {
     if (typeof p?.guestPath !== 'string' || p.guestPath === '' || p.guestPath.includes('\0')) usage('preopen guestPath must be a non-empty string');
@@ -112,6 +122,8 @@ export class Wasi {
 
   constructor(config: WasiConfig, host: WasiHost) {
     validate(config);
+    if (config.streams && !host.suspender) usage('streams need a host that can suspend the guest');
+    const streams: StreamStdio | null = config.streams && host.suspender ? { host: config.streams, input: new StreamInput(config.streams), suspender: host.suspender } : null;
     const clock = new VirtualClock(config.clockStartNs, () => host.fuelUsed());
     const volume = makeVolume(config, clock);
     this.out = new OutputSink('stdout', config.maxStdoutBytes);
@@ -133,6 +145,7 @@ export class Wasi {
       stdin: new InputSource(config.stdin.slice()),
       stdout: this.out,
       stderr: this.err,
+      streams,
       args: config.args.map((a) => encoder.encode(a)),
       env: config.env.map(([k, v]) => encoder.encode(`${k}=${v}`)),
       chargeBytes(bytes: number) {
@@ -152,7 +165,7 @@ export class Wasi {
     for (const name of WASI_FUNCTIONS) {
       const fn = impl[name];
       if (fn === undefined) throw new OutlayerError('internal', `WASI function ${name} is not implemented`);
-      imports[name] = guard(fn, host);
+      imports[name] = guard(fn, host, host.suspender ?? null);
     }
     this.imports = Object.freeze(imports);
   }
@@ -178,18 +191,41 @@ function makeVolume(config: WasiConfig, clock: VirtualClock): Volume {
 
 /**
  * The single wrapper every import goes through: charge the call, run it, and turn anything thrown
- * into an errno, except the two signals that must end the guest.
+ * into an errno, except the two signals that must end the guest. With a suspender, a call the
+ * guest is being rewound into (it suspended, ./streams.ts) only finishes: it was charged when it
+ * was made.
  */
-function guard(fn: Syscall, host: WasiHost): Syscall {
+function guard(fn: Syscall, host: WasiHost, suspender: Suspender | null): Syscall {
+  if (suspender) {
+    return (...args: unknown[]) => {
+      const resumed = suspender.resume();
+      if (resumed) return settle(resumed);
+      host.charge(WASI_CALL_FUEL);
+      return settle(() => fn(...args));
+    };
+  }
   return (...args: unknown[]) => {
     host.charge(WASI_CALL_FUEL);
     try {
       return fn(...args);
     } catch (e) {
-      if (e instanceof WasiErrno) return e.errno;
-      if (e instanceof GuestExit || e instanceof GuestAbort) throw e;
-      // A host RangeError means an access outside guest memory slipped past the checks.
-      return e instanceof RangeError ? Errno.FAULT : Errno.INVAL;
+      return errnoOf(e);
     }
   };
+}
+
+function settle(call: () => number | void): number | void {
+  try {
+    return call();
+  } catch (e) {
+    return errnoOf(e);
+  }
+}
+
+/** The errno for what a call threw; GuestExit and GuestAbort pass through. */
+function errnoOf(e: unknown): number {
+  if (e instanceof WasiErrno || e instanceof StreamErrno) return e.errno;
+  if (e instanceof GuestExit || e instanceof GuestAbort) throw e;
+  // A host RangeError means an access outside guest memory slipped past the checks.
+  return e instanceof RangeError ? Errno.FAULT : Errno.INVAL;
 }
