@@ -8,7 +8,7 @@ import type { NormalizedOptions } from './options.js';
 import { InvalidModule, type ModulePreparer, type ModuleTransform, type PreparedModule } from './prepare.js';
 import { failure, type ExecutionResult } from './result.js';
 import { checkImports } from './imports.js';
-import { runResult, setupRun } from './run-setup.js';
+import { runResult, setupRun, stopOutcome } from './run-setup.js';
 
 /**
  * Prepares (cached) `code` as a WASI command: validated, rewritten by `transform` if given
@@ -49,13 +49,7 @@ export async function runPrepared(prepared: PreparedModule, options: NormalizedO
     (instance.exports._start as () => void)();
     exitCode = 0;
   } catch (e) {
-    const reason = meter.classify(e);
-    if (reason.kind === 'exit') {
-      exitCode = reason.code;
-      if (exitCode !== 0) error = { kind: 'exit', message: `exited with status ${exitCode}` };
-    } else {
-      error = { kind: reason.kind, message: reason.message };
-    }
+    ({ exitCode, error } = stopOutcome(meter, e));
   }
   return runResult(setup, options, meter, exitCode, error, started);
 }

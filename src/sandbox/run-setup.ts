@@ -107,3 +107,10 @@ export function runResult(setup: RunSetup, options: NormalizedOptions, meter: Fu
     duration_ms: performance.now() - started,
   };
 }
+
+/** How a guest's run stopped, from what its entry threw: proc_exit's status, or the error of a stop by the meter, a trap or the host. */
+export function stopOutcome(meter: FuelMeter, e: unknown): { exitCode: number | null; error: ExecutionResult['error'] } {
+  const reason = meter.classify(e);
+  if (reason.kind !== 'exit') return { exitCode: null, error: { kind: reason.kind, message: reason.message } };
+  return { exitCode: reason.code, error: reason.code !== 0 ? { kind: 'exit', message: `exited with status ${reason.code}` } : null };
+}

@@ -48,7 +48,7 @@ function storageKey(env: HostEnv, h: QuickJSHandle | undefined): { id: string; s
 }
 
 /** Reads a string-or-ArrayBuffer argument as bytes. */
-function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
+export function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
   const ctx = env.context;
   if (!h) throw new TypeError('missing argument');
   if (ctx.typeof(h) === 'string') return encoder.encode(ctx.getString(h));
@@ -64,17 +64,17 @@ function wireBytes(env: HostEnv, h: QuickJSHandle | undefined): Uint8Array {
  * A string for the guest. quickjs-emscripten passes strings through C strings, which end at the
  * first NUL, so a text holding U+0000 goes as its UTF-8 bytes instead (the guest side decodes them).
  */
-function textOut(ctx: QuickJSContext, text: string): QuickJSHandle {
+export function textOut(ctx: QuickJSContext, text: string): QuickJSHandle {
   return text.includes('\0') ? newBytes(ctx, encoder.encode(text)) : ctx.newString(text);
 }
 
 /** A string from the guest: a string, or (when it holds U+0000, see textOut) its UTF-8 bytes. */
-function textIn(env: HostEnv, h: QuickJSHandle | undefined): string {
+export function textIn(env: HostEnv, h: QuickJSHandle | undefined): string {
   if (h && env.context.typeof(h) === 'string') return env.context.getString(h);
   return decoder.decode(wireBytes(env, h));
 }
 
-function newBytes(ctx: QuickJSContext, bytes: Uint8Array): QuickJSHandle {
+export function newBytes(ctx: QuickJSContext, bytes: Uint8Array): QuickJSHandle {
   return ctx.newArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 

@@ -11,7 +11,7 @@
  * driver.
  */
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
-import { HOST_BYTE_FUEL, HOST_CALL_FUEL, type HostEnv } from '../../js/host/near-host.js';
+import { HOST_BYTE_FUEL, HOST_CALL_FUEL, newBytes, textIn, textOut, wireBytes, type HostEnv } from '../../js/host/near-host.js';
 import type { NearOps, NearSyscallContext } from '../../sandbox/near.js';
 import { GuestAbort } from '../../sandbox/signals.js';
 import { Errno, WasiErrno } from '../../sandbox/wasi/errno.js';
@@ -59,21 +59,10 @@ export function newQjsPrimitives(env: HostEnv, slot: ProcessSlot): QuickJSHandle
     if (p.exitStatus !== null || p.fatal !== null || p.aborted !== null) throw new Error('the process is exiting');
     return p;
   };
-  const bytes = (h: QuickJSHandle | undefined): Uint8Array => {
-    if (!h) throw new TypeError('missing argument');
-    if (ctx.typeof(h) === 'string') return encoder.encode(ctx.getString(h));
-    const life = ctx.getArrayBuffer(h);
-    try {
-      return life.value.slice();
-    } finally {
-      life.dispose();
-    }
-  };
-  const text = (h: QuickJSHandle | undefined): string => (h && ctx.typeof(h) === 'string' ? ctx.getString(h) : decoder.decode(bytes(h)));
+  const bytes = (h: QuickJSHandle | undefined): Uint8Array => wireBytes(env, h);
+  const text = (h: QuickJSHandle | undefined): string => textIn(env, h);
   const num = (h: QuickJSHandle | undefined): number => (h ? ctx.getNumber(h) : NaN);
-  /** Text for the guest: a string, or its UTF-8 bytes when it holds U+0000 (txt() decodes). */
-  const textOut = (c: QuickJSContext, s: string): QuickJSHandle => (s.includes('\0') ? bytesOut(c, encoder.encode(s)) : c.newString(s));
-  const bytesOut = (c: QuickJSContext, b: Uint8Array): QuickJSHandle => c.newArrayBuffer(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  const bytesOut = newBytes;
   const charge = (n: number): void => env.charge(HOST_CALL_FUEL + HOST_BYTE_FUEL * n);
 
   /** Runs a synchronous kernel call: OsError → a guest error; anything else stops the script. */

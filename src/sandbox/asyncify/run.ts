@@ -27,7 +27,7 @@ import { START_EXPORT } from '../meter/costs.js';
 import type { NormalizedOptions } from '../options.js';
 import type { PreparedModule } from '../prepare.js';
 import type { ExecutionResult } from '../result.js';
-import { runResult, setupRun } from '../run-setup.js';
+import { runResult, setupRun, stopOutcome } from '../run-setup.js';
 import { StreamErrno, type StdioStreams } from '../wasi/streams.js';
 import { ASYNCIFY_EXPORTS } from './transform.js';
 import { Unwinder, type Parked } from './unwinder.js';
@@ -62,13 +62,7 @@ export async function runStreaming(prepared: PreparedModule, options: Normalized
   let exitCode: number | null = null;
   let error: ExecutionResult['error'] = null;
   const stop = (e: unknown) => {
-    const reason = meter.classify(e);
-    if (reason.kind === 'exit') {
-      exitCode = reason.code;
-      if (exitCode !== 0) error = { kind: 'exit', message: `exited with status ${exitCode}` };
-    } else {
-      error = { kind: reason.kind, message: reason.message };
-    }
+    ({ exitCode, error } = stopOutcome(meter, e));
   };
 
   let instance: WebAssembly.Instance;
