@@ -35,6 +35,14 @@ describe('outlayer sh', () => {
     assert.equal(loop.error.kind, 'out_of_fuel');
   });
 
+  it('has qjs and sqlite3 in /bin: a JS process feeds SQLite, and the database persists through --state', async () => {
+    const state = join(dir, 'db-state.json');
+    const feed = `sqlite3 /db 'create table sq(n)'; seq 1 9 | qjs -e 'let l; while ((l = await std.in.getline()) !== null) print("insert into sq values (" + l * l + ");")' | sqlite3 /db`;
+    assert.equal((await cli('sh', '-c', feed, '--state', state)).code, 0);
+    const r = JSON.parse((await cli('sh', '-c', "sqlite3 /db 'select sum(n) from sq'", '--state', state, '--json')).stdout);
+    assert.equal(r.output, '285\n');
+  });
+
   it('--state keeps the filesystem between runs; --image mounts a host directory', async () => {
     const state = join(dir, 'state.json');
     assert.equal((await cli('sh', '-c', 'echo 1 > /counter', '--state', state)).code, 0);
