@@ -37,7 +37,8 @@ Options:
                             filesystem; guest writes stay in memory
   --entry <name>            JS: exported function to call (default "execute")
   --mode <direct|linux>     linux: run the WASI program as a process of the guest OS (L2), with
-                            its stdin, stdout and stderr wired to the kernel (default direct)
+                            its stdin, stdout and stderr wired to the kernel and the guest OS's
+                            files at / (default direct)
   --json                    print exactly one JSON object, the result, on stdout
   -h, --help                show this help
 

@@ -50,6 +50,9 @@ export interface OpenFlags {
   exclusive?: boolean;
 }
 
+/** Where `seek` counts from: the start, the current offset, the end of the file. */
+export type Whence = 'set' | 'cur' | 'end';
+
 export interface SpawnOptions {
   env?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   cwd?: string;
@@ -91,6 +94,24 @@ export interface Proc {
   unlink(path: string): void;
   rmdir(path: string): void;
   rename(from: string, to: string): void;
+  /**
+   * The synchronous file API, for trusted host programs that run guest code in slices while the
+   * process holds the turn (a WASI module's file calls, src/os/wasi-fs.ts). File operations never
+   * block, so these answer at once; each charges like its async counterpart (FUEL.syscall, plus
+   * FUEL.byte per byte moved) and throws an Error when the process does not hold the turn (the
+   * order of calls must stay the scheduler's). They work on files, directories and /dev/null; a
+   * pipe or captured output is EAGAIN for readSync/writeSync (use read/write) and EINVAL for seek.
+   */
+  openSync(path: string, flags: OpenFlags): number;
+  /** Up to `max` bytes from the offset (which moves), or from `position` (pread: it does not); null at end of file. */
+  readSync(fd: number, max: number, position?: number): Uint8Array | null;
+  /** Writes all of `data` at the offset (which moves; at the end with append) or at `position` (pwrite; with append, at the end). ENOSPC past the quota. */
+  writeSync(fd: number, data: Uint8Array | string, position?: number): void;
+  /** lseek: the new offset (EINVAL when it would be negative). */
+  seek(fd: number, offset: number, whence: Whence): number;
+  fstat(fd: number): Stat;
+  /** Sets the length of a file open for writing (growth reads as zeros; ENOSPC past the quota). */
+  ftruncate(fd: number, size: number): void;
   /** Convenience over open/read/close; charges like them. */
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array | string, options?: { append?: boolean }): Promise<void>;

@@ -15,6 +15,10 @@
  *   Other kernel errors become the matching WASI errno.
  * - Instantiation is synchronous, so the process awaits nothing but the kernel's promises.
  * - NEAR system calls work as in direct mode; their log lines go to fd 2 when the module ends.
+ * - Files: the kernel's VFS is preopened at `/` (fd 3; ./wasi-fs.ts), so the module's path and
+ *   file calls are the process's system calls — live, shared with every other process, charged to
+ *   the OS's budget, under its quota and inside its root. wasi-libc resolves relative paths from
+ *   `/` (its own cwd), not from the process's cwd. `kernelFs: false` leaves the module without it.
  */
 import { ASYNCIFY_TRANSFORM } from '../sandbox/asyncify/transform.js';
 import { isAsyncified, runStreaming } from '../sandbox/asyncify/run.js';
@@ -24,6 +28,7 @@ import type { ModulePreparer, PreparedModule } from '../sandbox/prepare.js';
 import type { NearSyscallContext } from '../sandbox/near.js';
 import { Errno, StreamErrno, type StdioStreams } from '../sandbox/wasi/index.js';
 import { OsError, type Errno as OsErrno, type Proc, type Program } from './types.js';
+import { kernelFs } from './wasi-fs.js';
 
 export interface WasiProgramOptions {
   /** L1 cap on the module's own instructions, over all its slices (the OS's budget applies too). */
@@ -36,6 +41,8 @@ export interface WasiProgramOptions {
    * it). Absent: each run gets a local in-memory context built from its environment (NEAR_*).
    */
   near?: NearSyscallContext;
+  /** Preopen the kernel's VFS at `/` (fd 3). Default true. */
+  kernelFs?: boolean;
 }
 
 /** Fuel charged to end the OS when the module itself ran out (far above any budget). */
@@ -72,6 +79,7 @@ export function wasiProgram(prepared: PreparedModule, o: WasiProgramOptions): Pr
       }),
       {
         streams: kernelStreams(p),
+        ...(o.kernelFs !== false && { mounts: [{ guestPath: '/', fs: kernelFs(p) }] }),
         fuel: { left: () => p.fuelLeft(), charge: (used) => p.charge(Number(used)) },
       },
     );
@@ -93,8 +101,23 @@ function kernelStreams(p: Proc): StdioStreams {
     if (e instanceof OsError) throw new StreamErrno(WASI_ERRNO[e.code] ?? Errno.IO);
     throw e;
   };
+  const again = (e: unknown): boolean => e instanceof OsError && e.code === 'EAGAIN';
+  // The non-blocking call first: data or room at hand answers at once, without the module
+  // unwinding; only a call that must wait goes through the kernel's blocking one.
   return {
-    read: (fd, max) => p.read(fd, max).catch(errno),
-    write: (fd, bytes) => p.write(fd, bytes).catch(errno),
+    read: (fd, max) => {
+      try {
+        return p.readSync(fd, max);
+      } catch (e) {
+        return again(e) ? p.read(fd, max).catch(errno) : errno(e);
+      }
+    },
+    write: (fd, bytes) => {
+      try {
+        return p.writeSync(fd, bytes);
+      } catch (e) {
+        return again(e) ? p.write(fd, bytes).catch(errno) : errno(e);
+      }
+    },
   };
 }

@@ -10,7 +10,7 @@ import type { NormalizedOptions } from './options.js';
 import type { PreparedModule } from './prepare.js';
 import { decodeOutput, failure, toLines, type ExecutionResult } from './result.js';
 import { defaultNearContext, NEAR_MODULE, NEAR_SYSCALL, nearSyscall, type NearSyscallContext } from './near.js';
-import { Wasi, WASI_MODULE, type StdioStreams, type Suspender } from './wasi/index.js';
+import { Wasi, WASI_MODULE, type MountFs, type StdioStreams, type Suspender } from './wasi/index.js';
 
 const PAGE = 65536;
 
@@ -26,6 +26,10 @@ export interface RunSetup {
 export interface StreamedStdio {
   streams: StdioStreams;
   suspender: Suspender;
+  /** Host filesystems preopened after `options.preopens` (./wasi/mount.ts). */
+  mounts?: readonly { guestPath: string; fs: MountFs }[];
+  /** After each mount call (WasiHost.mountCalled). */
+  mountCalled?: () => void;
 }
 
 /** Builds memory, WASI and imports; an `out_of_memory` result when the memory cannot be made. */
@@ -55,6 +59,7 @@ export function setupRun(prepared: PreparedModule, options: NormalizedOptions, m
       seed: options.seed,
       preopens: options.preopens,
       ...(stdio && { streams: stdio.streams }),
+      ...(stdio?.mounts && { mounts: stdio.mounts }),
     },
     {
       memory: () => {
@@ -64,6 +69,7 @@ export function setupRun(prepared: PreparedModule, options: NormalizedOptions, m
       charge: (n) => meter.charge(n),
       fuelUsed: () => meter.used(),
       ...(stdio && { suspender: stdio.suspender }),
+      ...(stdio?.mountCalled && { mountCalled: stdio.mountCalled }),
     },
   );
 

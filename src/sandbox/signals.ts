@@ -17,3 +17,12 @@ export class GuestAbort {
     readonly message: string,
   ) {}
 }
+
+/**
+ * A mounted filesystem (./wasi/mount.ts) failed with something that is not an errno — the guest
+ * OS stopped (out of fuel) or killed the process mid-call: the run ends and its runner rejects
+ * with `cause`, as when a stream rejects. A plain class, so no guest can construct or catch it.
+ */
+export class HostStop {
+  constructor(readonly cause: unknown) {}
+}

@@ -2,10 +2,12 @@
  * A process: the kernel side of a `Proc`. Every system call enters through `enter()` (which
  * charges FUEL.syscall, unwinds a killed process and stops everything once the OS stopped); an
  * async one first waits for the process's turn, and a blocking one parks in the scheduler until
- * its condition holds.
+ * its condition holds. The synchronous file API (openSync, readSync, writeSync, seek, fstat,
+ * ftruncate) is for a process that holds the turn (a WASI module's slice): it never waits and
+ * refuses to run otherwise.
  */
 import { FUEL } from '../types.js';
-import type { OpenFlags, Proc, Program, Signal, SpawnOptions, Stat } from '../types.js';
+import type { OpenFlags, Proc, Program, Signal, SpawnOptions, Stat, Whence } from '../types.js';
 import { osError } from './errno.js';
 import { FdTable, kindOf } from './fd.js';
 import type { Capture, Description } from './fd.js';
@@ -13,6 +15,7 @@ import type { Node } from './inode.js';
 import { Pipe } from './pipe.js';
 import { Killed, Stopped } from './scheduler.js';
 import type { Scheduler, Task } from './scheduler.js';
+import { statOf } from './vfs.js';
 import type { Vfs } from './vfs.js';
 
 /** What a process needs from the running OS. */
@@ -192,6 +195,10 @@ export class Process implements Proc {
     if (this.parked()) return NEVER;
     await this.turn();
     this.enter();
+    return this.openNow(path, flags);
+  }
+
+  private openNow(path: string, flags: OpenFlags): number {
     const vfs = this.host.vfs;
     if (isDevNull(path, this.cwdPath)) return this.fds.install({ kind: 'null', refs: 0 });
     const write = !!(flags.write || flags.append);
@@ -211,6 +218,129 @@ export class Process implements Proc {
       vfs.release(node); // EMFILE
       throw e;
     }
+  }
+
+  // ---- the synchronous file API (see Proc): only while the process holds the turn ----
+
+  /** enter() for a synchronous file call: Stopped/Killed first, then the turn, then the charge. */
+  private enterSync(call: string): void {
+    this.check();
+    if (this.host.scheduler.current !== this.task) throw new Error(`${call}: process ${this.pid} does not hold the turn`);
+    this.host.charge(FUEL.syscall);
+  }
+
+  openSync(path: string, flags: OpenFlags = {}): number {
+    this.enterSync('openSync');
+    return this.openNow(path, flags);
+  }
+
+  readSync(fd: number, max: number, position?: number): Uint8Array | null {
+    this.enterSync('readSync');
+    if (!Number.isSafeInteger(max) || max < 0) throw osError('EINVAL', `read of ${max} bytes`);
+    checkPosition(position);
+    const d = this.fds.get(fd);
+    switch (d.kind) {
+      case 'file': {
+        if (!d.read) throw osError('EBADF', `fd ${fd}`);
+        if (max === 0) return EMPTY;
+        const at = position ?? d.offset;
+        const n = Math.min(max, d.node.size - at);
+        if (n <= 0) return null;
+        this.host.charge(n * FUEL.byte);
+        const out = d.node.data.slice(at, at + n);
+        if (position === undefined) d.offset += n;
+        return out;
+      }
+      case 'dir':
+        throw osError('EISDIR', `fd ${fd}`);
+      case 'null':
+        return max === 0 ? EMPTY : null;
+      case 'pipe-read': {
+        // Non-blocking: what is there, end of file once every writer closed, else EAGAIN.
+        if (position !== undefined) throw osError('EINVAL', `fd ${fd} is a pipe: illegal seek`);
+        if (max === 0) return EMPTY;
+        if (d.pipe.size === 0) {
+          if (d.pipe.writers === 0) return null;
+          throw osError('EAGAIN', `fd ${fd}: the pipe is empty`);
+        }
+        const out = d.pipe.take(max);
+        this.host.charge(out.length * FUEL.byte);
+        return out;
+      }
+      default:
+        throw osError('EBADF', `fd ${fd}`);
+    }
+  }
+
+  writeSync(fd: number, data: Uint8Array | string, position?: number): void {
+    this.enterSync('writeSync');
+    checkPosition(position);
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    const d = this.fds.get(fd);
+    switch (d.kind) {
+      case 'file': {
+        if (!d.write) throw osError('EBADF', `fd ${fd}`);
+        this.host.charge(bytes.length * FUEL.byte);
+        if (bytes.length === 0) return; // POSIX: an empty write never extends the file
+        // Linux: with O_APPEND, pwrite appends too (and leaves the offset alone).
+        const at = d.append ? d.node.size : (position ?? d.offset);
+        this.host.vfs.writeAt(d.node, at, bytes);
+        if (position === undefined) d.offset = at + bytes.length;
+        return;
+      }
+      case 'null':
+        this.host.charge(bytes.length * FUEL.byte);
+        return;
+      case 'capture':
+        if (position !== undefined) throw osError('EINVAL', `fd ${fd} is a pipe: illegal seek`);
+        this.host.charge(bytes.length * FUEL.byte);
+        this.host.capture(d.capture, bytes);
+        return;
+      case 'pipe-write': {
+        // Non-blocking and all or nothing: everything when it fits, else EAGAIN (nothing written).
+        if (position !== undefined) throw osError('EINVAL', `fd ${fd} is a pipe: illegal seek`);
+        if (d.pipe.readers === 0) this.brokenPipe();
+        if (d.pipe.capacity - d.pipe.size < bytes.length) throw osError('EAGAIN', `fd ${fd}: the pipe is full`);
+        d.pipe.put(bytes);
+        this.host.charge(bytes.length * FUEL.byte);
+        return;
+      }
+      default:
+        throw osError('EBADF', `fd ${fd}`);
+    }
+  }
+
+  seek(fd: number, offset: number, whence: Whence): number {
+    this.enterSync('seek');
+    if (!Number.isSafeInteger(offset)) throw osError('EINVAL', `seek to ${offset}`);
+    const d = this.fds.get(fd);
+    if (d.kind === 'dir' || d.kind === 'null') return 0; // as Linux: nothing to move
+    if (d.kind !== 'file') throw osError('EINVAL', `fd ${fd} is a pipe: illegal seek`);
+    const base = whence === 'set' ? 0 : whence === 'cur' ? d.offset : whence === 'end' ? d.node.size : NaN;
+    if (Number.isNaN(base)) throw osError('EINVAL', `whence ${String(whence)}`);
+    const next = base + offset;
+    if (next < 0 || !Number.isSafeInteger(next)) throw osError('EINVAL', `seek to ${next}`);
+    d.offset = next;
+    return next;
+  }
+
+  fstat(fd: number): Stat {
+    this.enterSync('fstat');
+    const d = this.fds.get(fd);
+    if (d.kind === 'file' || d.kind === 'dir') return statOf(d.node);
+    // The null device and the pipe-like descriptors have no inode.
+    return { kind: kindOf(d), size: 0, mtimeNs: 0n, ino: 0 };
+  }
+
+  ftruncate(fd: number, size: number): void {
+    this.enterSync('ftruncate');
+    if (!Number.isSafeInteger(size) || size < 0) throw osError('EINVAL', `truncate to ${size}`);
+    const d = this.fds.get(fd);
+    if (d.kind !== 'file') throw osError('EINVAL', `fd ${fd} is not a file`);
+    if (!d.write) throw osError('EBADF', `fd ${fd}`);
+    // Growth is written (zeros), so it is charged as bytes written.
+    if (size > d.node.size) this.host.charge((size - d.node.size) * FUEL.byte);
+    this.host.vfs.truncate(d.node, size);
   }
 
   close(fd: number): void {
@@ -350,6 +480,11 @@ export class Process implements Proc {
     this.enter();
     return this.host.now();
   }
+}
+
+/** A pread/pwrite position: absent, or a non-negative safe integer (EINVAL). */
+function checkPosition(position: number | undefined): void {
+  if (position !== undefined && (!Number.isSafeInteger(position) || position < 0)) throw osError('EINVAL', `position ${position}`);
 }
 
 /** The last descriptor of `d` closed. */

@@ -154,6 +154,9 @@ export function fakeProc(options: FakeProcOptions = {}): FakeProcHandle {
       }
     },
     async open(path, flags) {
+      return proc.openSync(path, flags);
+    },
+    openSync(path, flags) {
       charge(FUEL.syscall);
       const abs = resolvePath(proc.cwd, path);
       if (isDir(abs)) throw new OsError('EISDIR', `${path}: is a directory`);
@@ -165,6 +168,62 @@ export function fakeProc(options: FakeProcOptions = {}): FakeProcHandle {
       while (fds.has(n)) n++;
       fds.set(n, { kind: 'file', path: abs, pos: 0, flags: { read: flags.read ?? !flags.write, ...flags } });
       return n;
+    },
+    readSync(n, max, position) {
+      charge(FUEL.syscall);
+      const f = fd(n);
+      if (f.kind === 'stdin') throw new OsError('EAGAIN', `fd ${n} is a pipe`);
+      if (f.kind === 'out' || !f.flags.read) throw new OsError('EBADF', `fd ${n} is not open for reading`);
+      if (max === 0) return new Uint8Array(0);
+      const data = files.get(f.path) ?? new Uint8Array(0);
+      const at = position ?? f.pos;
+      if (at >= data.length) return null;
+      const chunk = data.slice(at, at + max);
+      if (position === undefined) f.pos += chunk.length;
+      charge(chunk.length * FUEL.byte);
+      return chunk;
+    },
+    writeSync(n, data, position) {
+      charge(FUEL.syscall);
+      const f = fd(n);
+      if (f.kind === 'out') throw new OsError('EAGAIN', `fd ${n} is a pipe`);
+      if (f.kind === 'stdin' || !f.flags.write) throw new OsError('EBADF', `fd ${n} is not open for writing`);
+      const bytes = toBytes(data);
+      charge(bytes.length * FUEL.byte);
+      if (bytes.length === 0) return;
+      const old = files.get(f.path) ?? new Uint8Array(0);
+      const at = f.flags.append ? old.length : (position ?? f.pos);
+      const next = new Uint8Array(Math.max(old.length, at + bytes.length));
+      next.set(old, 0);
+      next.set(bytes, at);
+      if (position === undefined) f.pos = at + bytes.length;
+      files.set(f.path, next);
+    },
+    seek(n, offset, whence) {
+      charge(FUEL.syscall);
+      const f = fd(n);
+      if (f.kind !== 'file') throw new OsError('EINVAL', `fd ${n} is not seekable`);
+      const base = whence === 'set' ? 0 : whence === 'cur' ? f.pos : (files.get(f.path)?.length ?? 0);
+      if (base + offset < 0) throw new OsError('EINVAL', `seek to ${base + offset}`);
+      f.pos = base + offset;
+      return f.pos;
+    },
+    fstat(n): Stat {
+      charge(FUEL.syscall);
+      const f = fd(n);
+      if (f.kind !== 'file') return { kind: 'pipe', size: 0, mtimeNs: 0n, ino: 0 };
+      if (!inos.has(f.path)) inos.set(f.path, ino++);
+      return { kind: 'file', size: files.get(f.path)?.length ?? 0, mtimeNs: 0n, ino: inos.get(f.path)! };
+    },
+    ftruncate(n, size) {
+      charge(FUEL.syscall);
+      const f = fd(n);
+      if (f.kind !== 'file') throw new OsError('EINVAL', `fd ${n} is not a file`);
+      if (!f.flags.write) throw new OsError('EBADF', `fd ${n} is not open for writing`);
+      const old = files.get(f.path) ?? new Uint8Array(0);
+      const next = new Uint8Array(size);
+      next.set(old.subarray(0, Math.min(size, old.length)));
+      files.set(f.path, next);
     },
     close(n) {
       charge(FUEL.syscall);

@@ -11,7 +11,7 @@
  * Test-only; no Node-only imports, so it runs in browsers too.
  */
 import { FUEL, OsError } from '../types.js';
-import type { OpenFlags, Proc, Program, Signal, SpawnOptions, Stat } from '../types.js';
+import type { OpenFlags, Proc, Program, Signal, SpawnOptions, Stat, Whence } from '../types.js';
 
 export class FakeBudgetExhausted extends Error {
   override name = 'FakeBudgetExhausted';
@@ -233,6 +233,10 @@ class FakeProc implements Proc {
   }
 
   async open(path: string, flags: OpenFlags): Promise<number> {
+    return this.openSync(path, flags);
+  }
+
+  openSync(path: string, flags: OpenFlags): number {
     this.os.charge(FUEL.syscall);
     const abs = resolveFakePath(this.cwd, path);
     if (this.os.dirs.has(abs)) throw new OsError('EISDIR', `${path}: is a directory`);
@@ -245,6 +249,66 @@ class FakeProc implements Proc {
     const fd = this.freeFd();
     this.install(fd, { refs: 0, kind: 'file', path: abs, pos: 0, read: !!flags.read, write: !!(flags.write || flags.append), append: !!flags.append });
     return fd;
+  }
+
+  readSync(fd: number, max: number, position?: number): Uint8Array | null {
+    this.os.charge(FUEL.syscall);
+    const d = this.desc(fd);
+    if (d.kind === 'pipe-r' || d.kind === 'source') throw new OsError('EAGAIN', `fd ${fd} is a pipe`);
+    if (d.kind !== 'file' || !d.read) throw new OsError('EBADF', 'not open for reading');
+    if (max === 0) return new Uint8Array(0);
+    const content = this.os.files.get(d.path) ?? new Uint8Array(0);
+    const at = position ?? d.pos;
+    if (at >= content.length) return null;
+    const out = content.slice(at, at + max);
+    if (position === undefined) d.pos += out.length;
+    this.os.charge(out.length * FUEL.byte);
+    return out;
+  }
+
+  writeSync(fd: number, data: Uint8Array | string, position?: number): void {
+    this.os.charge(FUEL.syscall);
+    const d = this.desc(fd);
+    if (d.kind === 'pipe-w' || d.kind === 'sink') throw new OsError('EAGAIN', `fd ${fd} is a pipe`);
+    if (d.kind !== 'file' || !d.write) throw new OsError('EBADF', 'not open for writing');
+    const b = bytes(data);
+    this.os.charge(b.length * FUEL.byte);
+    if (b.length === 0) return;
+    const content = this.os.files.get(d.path) ?? new Uint8Array(0);
+    const at = d.append ? content.length : (position ?? d.pos);
+    const next = new Uint8Array(Math.max(content.length, at + b.length));
+    next.set(content);
+    next.set(b, at);
+    if (position === undefined) d.pos = at + b.length;
+    this.os.files.set(d.path, next);
+  }
+
+  seek(fd: number, offset: number, whence: Whence): number {
+    this.os.charge(FUEL.syscall);
+    const d = this.desc(fd);
+    if (d.kind !== 'file') throw new OsError('EINVAL', `fd ${fd} is not seekable`);
+    const base = whence === 'set' ? 0 : whence === 'cur' ? d.pos : (this.os.files.get(d.path)?.length ?? 0);
+    if (base + offset < 0) throw new OsError('EINVAL', `seek to ${base + offset}`);
+    d.pos = base + offset;
+    return d.pos;
+  }
+
+  fstat(fd: number): Stat {
+    this.os.charge(FUEL.syscall);
+    const d = this.desc(fd);
+    if (d.kind !== 'file') return { kind: 'pipe', size: 0, mtimeNs: 0n, ino: 0 };
+    return { kind: 'file', size: this.os.files.get(d.path)?.length ?? 0, mtimeNs: 0n, ino: 2 };
+  }
+
+  ftruncate(fd: number, size: number): void {
+    this.os.charge(FUEL.syscall);
+    const d = this.desc(fd);
+    if (d.kind !== 'file') throw new OsError('EINVAL', `fd ${fd} is not a file`);
+    if (!d.write) throw new OsError('EBADF', 'not open for writing');
+    const content = this.os.files.get(d.path) ?? new Uint8Array(0);
+    const next = new Uint8Array(size);
+    next.set(content.subarray(0, Math.min(size, content.length)));
+    this.os.files.set(d.path, next);
   }
 
   close(fd: number): void {

@@ -15,6 +15,12 @@
  * virtual clock and `fuel_used` count this guest's own fuel across slices. Instantiation is
  * synchronous, so the only promises awaited are the host's.
  *
+ * Mounts (`host.mounts`, ../wasi/mount.ts) answer at once. A mount may spend from the shared
+ * budget (the guest OS charges the system calls behind it), so after each mount call the meter
+ * keeps no more than the budget has left beyond the slice's own use; and a mount failure that is
+ * not an errno (HostStop) ends the run: `runStreaming` rejects with its cause once the slice's
+ * fuel is charged.
+ *
  * ```ts
  * const prepared = await prepareCommand(preparer, bytes, ASYNCIFY_TRANSFORM);
  * const r = await runStreaming(prepared, normalizeOptions({}), {
@@ -28,12 +34,20 @@ import type { NormalizedOptions } from '../options.js';
 import type { PreparedModule } from '../prepare.js';
 import type { ExecutionResult } from '../result.js';
 import { runResult, setupRun, stopOutcome } from '../run-setup.js';
+import { HostStop } from '../signals.js';
+import type { MountFs } from '../wasi/mount.js';
 import { StreamErrno, type StdioStreams } from '../wasi/streams.js';
 import { ASYNCIFY_EXPORTS } from './transform.js';
 import { Unwinder, type Parked } from './unwinder.js';
 
 export interface StreamingHost {
   streams: StdioStreams;
+  /**
+   * Host filesystems the guest sees as preopens (../wasi/mount.ts), after `options.preopens`. A
+   * mount call that fails with something other than an errno ends the run: `runStreaming`
+   * rejects with it, once the slice's fuel is charged.
+   */
+  mounts?: readonly { guestPath: string; fs: MountFs }[];
   /** A budget shared with others. Absent: the run spends `maxInstructions` alone. */
   fuel?: {
     /** Fuel the guest may spend in the slice about to start. */
@@ -55,7 +69,17 @@ export async function runStreaming(prepared: PreparedModule, options: Normalized
   const meter = new FuelMeter(options.maxInstructions);
   let memory: WebAssembly.Memory | null = null;
   const unwinder = new Unwinder(() => memory);
-  const setup = setupRun(prepared, options, meter, started, { streams: host.streams, suspender: unwinder });
+  // Where the current slice began: a mount's calls spend the shared budget during the slice, so
+  // after each the meter keeps no more than what the budget has left beyond the slice's own use.
+  let sliceStart = 0n;
+  const shared = host.fuel;
+  const mountCalled = shared && host.mounts ? () => meter.limit(shared.left() - (meter.used() - sliceStart)) : undefined;
+  const setup = setupRun(prepared, options, meter, started, {
+    streams: host.streams,
+    suspender: unwinder,
+    ...(host.mounts && { mounts: host.mounts }),
+    ...(mountCalled && { mountCalled }),
+  });
   if (!('wasi' in setup)) return setup;
   memory = setup.memory;
 
@@ -86,8 +110,10 @@ export async function runStreaming(prepared: PreparedModule, options: Normalized
     const offered = host.fuel ? host.fuel.left() : cap;
     meter.reload(offered < cap ? offered : cap, instance);
     const before = meter.used();
+    sliceStart = before;
     let parked: Parked | null = null;
     let threw = false;
+    let hostStop: HostStop | null = null;
     try {
       // asyncify_start_rewind runs metered code too: it belongs to the slice it starts.
       if (resume) unwinder.rewind(resume);
@@ -96,9 +122,11 @@ export async function runStreaming(prepared: PreparedModule, options: Normalized
       parked = unwinder.unwound();
     } catch (e) {
       threw = true;
-      stop(e);
+      if (e instanceof HostStop) hostStop = e;
+      else stop(e);
     }
     host.fuel?.charge(meter.used() - before);
+    if (hostStop) throw hostStop.cause;
     if (threw) break;
     if (!parked) {
       resume = null;

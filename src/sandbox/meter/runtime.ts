@@ -56,6 +56,20 @@ export class FuelMeter {
     depth.value = 0;
   }
 
+  /**
+   * Lowers the fuel the current slice may still spend to at most `left` (0 when negative),
+   * without counting the difference as used: for a guest whose shared budget the host spent from
+   * during the slice (the guest OS charging a mount's system calls).
+   */
+  limit(left: bigint): void {
+    if (!this.fuel) return;
+    const now = this.fuel.value as bigint;
+    const to = left < 0n ? 0n : left;
+    if (now <= to) return;
+    this.loaded -= now - to;
+    this.fuel.value = to;
+  }
+
   /** Fuel left, without the STACK_TRIP_FUEL a stack overflow takes (see costs.ts). */
   private remaining(): bigint {
     const left = this.fuel ? (this.fuel.value as bigint) : this.loaded;

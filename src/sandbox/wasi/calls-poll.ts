@@ -1,6 +1,6 @@
 /**
- * poll_oneoff, deterministic: descriptors are always ready (stdin and files are in memory, stdout
- * is a buffer), so a poll naming any descriptor reports those at once without advancing time.
+ * poll_oneoff, deterministic: descriptors are always ready (stdin and files are in memory or on a
+ * mount that answers at once, stdout is a buffer), so a poll naming any descriptor reports those at once without advancing time.
  * Otherwise the guest "sleeps": virtual time moves forward by the shortest clock timeout and the
  * clocks that expire report. Nothing waits for real time.
  *
@@ -51,6 +51,7 @@ export function pollCalls(ctx: WasiContext): SyscallTable {
       }
       if (entry.kind === 'stdin') return [Errno.SUCCESS, ctx.stdin.available()];
       if (entry.kind === 'file') return [Errno.SUCCESS, Math.max(0, entry.node.size - entry.position)];
+      if (entry.kind === 'mount-file') return [Errno.SUCCESS, Math.max(0, entry.mount.fstat(entry.handle).size - entry.mount.seek(entry.handle, 0, 'cur'))];
       return [Errno.BADF, 0];
     }
     if ((entry.rightsBase & Rights.FD_WRITE) === 0) return [Errno.BADF, 0];
@@ -58,6 +59,7 @@ export function pollCalls(ctx: WasiContext): SyscallTable {
     if (entry.kind === 'stdout') return [Errno.SUCCESS, ctx.stdout.room()];
     if (entry.kind === 'stderr') return [Errno.SUCCESS, ctx.stderr.room()];
     if (entry.kind === 'file') return [Errno.SUCCESS, ctx.volume.freeBytes()];
+    if (entry.kind === 'mount-file') return [Errno.SUCCESS, 0]; // a mount does not tell its free space
     return [Errno.BADF, 0];
   }
 

@@ -4,6 +4,7 @@
  */
 import { Errno, fail } from './errno.js';
 import type { DirNode, FileNode } from './fs.js';
+import type { MountDirent, MountedFs } from './mount.js';
 import type { Volume } from './volume.js';
 
 /** Open descriptors a guest may hold at once. */
@@ -36,7 +37,29 @@ export interface DirFd extends FdBase {
   readonly preopen: string | null;
 }
 
-export type FdEntry = StdioFd | FileFd | DirFd;
+/** A directory of a mounted filesystem (./mount.ts): a preopen (no handle) or one path_open gave. */
+export interface MountDirFd extends FdBase {
+  readonly kind: 'mount-dir';
+  readonly mount: MountedFs;
+  /** Its canonical path in the mount (path calls resolve from it). */
+  readonly path: string;
+  /** The mount's handle; null for the preopen itself. */
+  readonly handle: number | null;
+  readonly preopen: string | null;
+  /** The entries fd_readdir reports, listed at cookie 0 and kept while the guest reads on. */
+  listing: readonly MountDirent[] | null;
+}
+
+/** A file (or device) of a mounted filesystem; the mount keeps its offset. */
+export interface MountFileFd extends FdBase {
+  readonly kind: 'mount-file';
+  readonly mount: MountedFs;
+  readonly handle: number;
+  /** preview1 filetype: a regular file or a character device. */
+  readonly filetype: number;
+}
+
+export type FdEntry = StdioFd | FileFd | DirFd | MountDirFd | MountFileFd;
 
 export class FdTable {
   private readonly open = new Map<number, FdEntry>();
@@ -73,6 +96,8 @@ export class FdTable {
     this.open.delete(n);
     if (entry.kind === 'file') this.volume.release(entry.node);
     if (n < this.lowestFree) this.lowestFree = n;
+    // Last: a mount may end the run here (HostStop), and the number is free either way.
+    if (entry.kind === 'mount-file' || (entry.kind === 'mount-dir' && entry.handle !== null)) entry.mount.close(entry.handle!);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * A deterministic WASI preview1 host for OutLayer. It replaces `node:wasi`, which reads the real
  * clock, real randomness and real files: here time is derived from fuel, randomness from a seed,
- * and the filesystem is an in-memory copy of the preopened trees. It runs unchanged in browsers.
+ * and the filesystem is an in-memory copy of the preopened trees, or a filesystem the host mounts
+ * (./mount.ts: the guest OS mounts its VFS). It runs unchanged in browsers.
  *
  * ```ts
  * const wasi = new Wasi({ args: ['prog'], env: [['TZ', 'UTC']], stdin: new Uint8Array(0),
@@ -16,7 +17,7 @@
  * only GuestExit (proc_exit) and GuestAbort (output cap, fuel) leave an import by throwing.
  */
 import { OutlayerError } from '../../errors.js';
-import { GuestAbort, GuestExit } from '../signals.js';
+import { GuestAbort, GuestExit, HostStop } from '../signals.js';
 import { envCalls } from './calls-env.js';
 import { fdCalls } from './calls-fd.js';
 import { ioCalls } from './calls-io.js';
@@ -29,6 +30,8 @@ import type { Syscall, SyscallTable, WasiContext } from './context.js';
 import { Errno, WasiErrno } from './errno.js';
 import { FdTable } from './fds.js';
 import { DirNode } from './fs.js';
+import { MountedFs, isMountFs, type MountFs } from './mount.js';
+import { withMounts } from './mount-route.js';
 import { GuestMemory } from './memory.js';
 import { SeededRandom } from './random.js';
 import { WASI_FUNCTIONS } from './signatures.js';
@@ -38,7 +41,8 @@ import { DEFAULT_FS_QUOTA_BYTES, Volume } from './volume.js';
 
 export { WASI_SIGNATURES, type WasiSignature, type WasmValType } from './signatures.js';
 export { DirNode, FileNode, SymlinkNode, dir, file, symlink, type Node } from './fs.js';
-export { Errno } from './errno.js';
+export { Errno, WasiErrno } from './errno.js';
+export type { MountDirent, MountFiletype, MountFs, MountOpenFlags, MountStat, MountWhence } from './mount.js';
 export { StreamErrno, type StdioStreams, type Suspender } from './streams.js';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -60,6 +64,11 @@ export interface WasiConfig {
   seed: string;
   /** Directories given to the guest as fds 3, 4, ...; the guest works on private copies. */
   preopens: readonly { guestPath: string; root: DirNode }[];
+  /**
+   * Filesystems the host provides (./mount.ts), preopened after `preopens` (so the first is fd 3
+   * when there are none). The guest works on them directly: nothing is copied.
+   */
+  mounts?: readonly { guestPath: string; fs: MountFs }[];
   /** Bytes the guest may add beyond the preopened content; past it writes fail with ENOSPC (default 64 MiB). */
   fsQuotaBytes?: number;
   /**
@@ -78,9 +87,14 @@ export interface WasiHost {
   fuelUsed(): bigint;
   /** Parks calls on the streams' promises (with `config.streams`; ../asyncify/run.ts). */
   suspender?: Suspender;
+  /**
+   * Called after each call to a mount (`config.mounts`): a mount that spends from a budget the
+   * guest shares (the guest OS's) lowers the guest's fuel here. May throw to end the run.
+   */
+  mountCalled?(): void;
 }
 
-const CONFIG_KEYS = new Set(['args', 'env', 'stdin', 'maxStdoutBytes', 'maxStderrBytes', 'clockStartNs', 'seed', 'preopens', 'fsQuotaBytes', 'streams']);
+const CONFIG_KEYS = new Set(['args', 'env', 'stdin', 'maxStdoutBytes', 'maxStderrBytes', 'clockStartNs', 'seed', 'preopens', 'mounts', 'fsQuotaBytes', 'streams']);
 const encoder = new TextEncoder();
 
 function usage(message: string): never {
@@ -112,6 +126,11 @@ function validate(config: WasiConfig): void {
     if (typeof p?.guestPath !== 'string' || p.guestPath === '' || p.guestPath.includes('\0')) usage('preopen guestPath must be a non-empty string');
     if (!(p.root instanceof DirNode)) usage(`preopen ${p.guestPath}: root must be a DirNode`);
   }
+  if (config.mounts !== undefined && !Array.isArray(config.mounts)) usage('mounts must be an array');
+  for (const m of config.mounts ?? []) {
+    if (typeof m?.guestPath !== 'string' || m.guestPath === '' || m.guestPath.includes('\0')) usage('mount guestPath must be a non-empty string');
+    if (!isMountFs(m.fs)) usage(`mount ${m.guestPath}: fs must implement MountFs`);
+  }
 }
 
 export class Wasi {
@@ -135,6 +154,12 @@ export class Wasi {
     config.preopens.forEach((p, i) => {
       fds.insert({ kind: 'dir', node: volume.roots[i]!, preopen: p.guestPath, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_INHERITING_RIGHTS, flags: 0 });
     });
+    const mounts = config.mounts ?? [];
+    mounts.forEach((m, i) => {
+      // dev 1 is the in-memory volume; each mount is a device of its own.
+      const mount = new MountedFs(m.fs, BigInt(2 + i), () => host.mountCalled?.());
+      fds.insert({ kind: 'mount-dir', mount, path: '/', handle: null, preopen: m.guestPath, listing: null, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_INHERITING_RIGHTS, flags: 0 });
+    });
 
     const ctx: WasiContext = {
       mem: new GuestMemory(() => host.memory()),
@@ -153,7 +178,7 @@ export class Wasi {
       },
     };
 
-    const impl: SyscallTable = {
+    const calls: SyscallTable = {
       ...envCalls(ctx),
       ...fdCalls(ctx),
       ...ioCalls(ctx),
@@ -161,6 +186,8 @@ export class Wasi {
       ...linkCalls(ctx),
       ...pollCalls(ctx),
     };
+    // Only a run with mounts routes calls by descriptor; others keep exactly their calls.
+    const impl = mounts.length > 0 ? withMounts(calls, ctx) : calls;
     const imports: Record<string, Syscall> = Object.create(null);
     for (const name of WASI_FUNCTIONS) {
       const fn = impl[name];
@@ -222,10 +249,10 @@ function settle(call: () => number | void): number | void {
   }
 }
 
-/** The errno for what a call threw; GuestExit and GuestAbort pass through. */
+/** The errno for what a call threw; GuestExit, GuestAbort and HostStop pass through. */
 function errnoOf(e: unknown): number {
   if (e instanceof WasiErrno || e instanceof StreamErrno) return e.errno;
-  if (e instanceof GuestExit || e instanceof GuestAbort) throw e;
+  if (e instanceof GuestExit || e instanceof GuestAbort || e instanceof HostStop) throw e;
   // A host RangeError means an access outside guest memory slipped past the checks.
   return e instanceof RangeError ? Errno.FAULT : Errno.INVAL;
 }

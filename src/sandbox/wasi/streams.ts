@@ -3,7 +3,8 @@
  * `StdioStreams` object (the guest OS wires them to a process's descriptors). A host answer may
  * be a promise; the WASI call then hands it to the `Suspender` (the asyncify runner,
  * ../asyncify/run.ts), which unwinds the guest, awaits it, rewinds, and lets the call finish with
- * the value. Only fds 0, 1 and 2 are streamed: files and preopens stay in memory.
+ * the value. Only fds 0, 1 and 2 are streamed: files and preopens stay in memory or on a mount
+ * (./mount.ts), whose calls answer at once.
  */
 
 /** What the host behind fds 0/1/2 provides. A returned promise blocks the guest until it settles. */
