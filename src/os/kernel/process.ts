@@ -16,6 +16,8 @@ import { Pipe } from './pipe.js';
 import { Killed, Stopped } from './scheduler.js';
 import type { Scheduler, Task } from './scheduler.js';
 import { statOf } from './vfs.js';
+
+type FileDescription = Extract<Description, { kind: 'file' }>;
 import type { Vfs } from './vfs.js';
 
 /** What a process needs from the running OS. */
@@ -125,16 +127,7 @@ export class Process implements Proc {
     this.enter();
     if (!Number.isSafeInteger(max) || max < 0) throw osError('EINVAL', `read of ${max} bytes`);
     const d = this.fds.get(fd);
-    if (d.kind === 'file') {
-      if (!d.read) throw osError('EBADF', `fd ${fd}`);
-      if (max === 0) return EMPTY;
-      const n = Math.min(max, d.node.size - d.offset);
-      if (n <= 0) return null;
-      this.host.charge(n * FUEL.byte);
-      const out = d.node.data.slice(d.offset, d.offset + n);
-      d.offset += n;
-      return out;
-    }
+    if (d.kind === 'file') return this.fileRead(d, fd, max);
     if (d.kind === 'dir') throw osError('EISDIR', `fd ${fd}`);
     if (d.kind === 'null') return max === 0 ? EMPTY : null;
     if (d.kind !== 'pipe-read') throw osError('EBADF', `fd ${fd}`);
@@ -153,14 +146,8 @@ export class Process implements Proc {
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     const d = this.fds.get(fd);
     switch (d.kind) {
-      case 'file': {
-        if (!d.write) throw osError('EBADF', `fd ${fd}`);
-        this.host.charge(bytes.length * FUEL.byte);
-        if (d.append) d.offset = d.node.size;
-        this.host.vfs.writeAt(d.node, d.offset, bytes);
-        d.offset += bytes.length;
-        return;
-      }
+      case 'file':
+        return this.fileWrite(d, fd, bytes);
       case 'capture':
         this.host.charge(bytes.length * FUEL.byte);
         this.host.capture(d.capture, bytes);
@@ -222,6 +209,30 @@ export class Process implements Proc {
 
   // ---- the synchronous file API (see Proc): only while the process holds the turn ----
 
+  /** read/readSync on a file: from the offset (which moves) or at `position` (pread). */
+  private fileRead(d: FileDescription, fd: number, max: number, position?: number): Uint8Array | null {
+    if (!d.read) throw osError('EBADF', `fd ${fd}`);
+    if (max === 0) return EMPTY;
+    const at = position ?? d.offset;
+    const n = Math.min(max, d.node.size - at);
+    if (n <= 0) return null;
+    this.host.charge(n * FUEL.byte);
+    const out = d.node.data.slice(at, at + n);
+    if (position === undefined) d.offset += n;
+    return out;
+  }
+
+  /** write/writeSync on a file: at the offset (which moves) or at `position` (pwrite); append mode writes at the end. */
+  private fileWrite(d: FileDescription, fd: number, bytes: Uint8Array, position?: number): void {
+    if (!d.write) throw osError('EBADF', `fd ${fd}`);
+    this.host.charge(bytes.length * FUEL.byte);
+    if (bytes.length === 0) return; // POSIX: an empty write never extends the file
+    // Linux: with O_APPEND, pwrite appends too (and leaves the offset alone).
+    const at = d.append ? d.node.size : (position ?? d.offset);
+    this.host.vfs.writeAt(d.node, at, bytes);
+    if (position === undefined) d.offset = at + bytes.length;
+  }
+
   /** enter() for a synchronous file call: Stopped/Killed first, then the turn, then the charge. */
   private enterSync(call: string): void {
     this.check();
@@ -240,17 +251,8 @@ export class Process implements Proc {
     checkPosition(position);
     const d = this.fds.get(fd);
     switch (d.kind) {
-      case 'file': {
-        if (!d.read) throw osError('EBADF', `fd ${fd}`);
-        if (max === 0) return EMPTY;
-        const at = position ?? d.offset;
-        const n = Math.min(max, d.node.size - at);
-        if (n <= 0) return null;
-        this.host.charge(n * FUEL.byte);
-        const out = d.node.data.slice(at, at + n);
-        if (position === undefined) d.offset += n;
-        return out;
-      }
+      case 'file':
+        return this.fileRead(d, fd, max, position);
       case 'dir':
         throw osError('EISDIR', `fd ${fd}`);
       case 'null':
@@ -278,16 +280,8 @@ export class Process implements Proc {
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     const d = this.fds.get(fd);
     switch (d.kind) {
-      case 'file': {
-        if (!d.write) throw osError('EBADF', `fd ${fd}`);
-        this.host.charge(bytes.length * FUEL.byte);
-        if (bytes.length === 0) return; // POSIX: an empty write never extends the file
-        // Linux: with O_APPEND, pwrite appends too (and leaves the offset alone).
-        const at = d.append ? d.node.size : (position ?? d.offset);
-        this.host.vfs.writeAt(d.node, at, bytes);
-        if (position === undefined) d.offset = at + bytes.length;
-        return;
-      }
+      case 'file':
+        return this.fileWrite(d, fd, bytes, position);
       case 'null':
         this.host.charge(bytes.length * FUEL.byte);
         return;

@@ -3,6 +3,7 @@
  * size/allocation, sync/advise, and the preopen queries.
  */
 import { Fdflags, Filetype, Rights, Whence } from './constants.js';
+import { writeFdstat } from './records.js';
 import { checkFstflags, fileFd, requireRights, setTimes, toSafeNumber, writeFilestat, writeStdioFilestat, type SyscallTable, type WasiContext } from './context.js';
 import { Errno, fail } from './errno.js';
 import { filetypeOf } from './fs.js';
@@ -27,13 +28,7 @@ export function fdCalls(ctx: WasiContext): SyscallTable {
     fd_fdstat_get(fd: number, out: number) {
       const entry = fds.get(fd);
       const type = entry.kind === 'file' || entry.kind === 'dir' ? filetypeOf(entry.node) : Filetype.CHARACTER_DEVICE;
-      mem.range(out, 24);
-      mem.setU8(out, type);
-      mem.setU8(out + 1, 0);
-      mem.setU16(out + 2, entry.flags);
-      mem.setU32(out + 4, 0);
-      mem.setU64(out + 8, entry.rightsBase);
-      mem.setU64(out + 16, entry.rightsInheriting);
+      writeFdstat(mem, out, type, entry);
       return Errno.SUCCESS;
     },
 

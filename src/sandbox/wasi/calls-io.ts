@@ -11,9 +11,8 @@ import { filetypeOf, type Node } from './fs.js';
 import type { Iovec } from './memory.js';
 import { callStream } from './streams.js';
 import { MAX_FILE_BYTES } from './volume.js';
+import { writeDirents, type Dirent } from './records.js';
 
-const DIRENT_SIZE = 24;
-const encoder = new TextEncoder();
 
 /** Reading or writing without FD_READ / FD_WRITE is EBADF (POSIX: not open for that; wasi-testsuite). */
 function requireIo(entry: FdEntry, right: number): void {
@@ -172,32 +171,15 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
       const dir = entry.node;
       const list = dir.list();
       const count = BigInt(list.length + 2);
-      const chunks: Uint8Array[] = [];
-      let used = 0;
       // Cookie n names the n-th entry: 0 is `.`, 1 is `..`, then the directory's own entries.
-      for (let i = BigInt.asUintN(64, cookie); i < count && used < len; i++) {
-        const n = Number(i);
-        const [name, node]: readonly [string, Node] = n === 0 ? ['.', dir] : n === 1 ? ['..', dir.parent ?? dir] : list[n - 2]!;
-        const nameBytes = encoder.encode(name);
-        const record = new Uint8Array(DIRENT_SIZE + nameBytes.length);
-        const view = new DataView(record.buffer);
-        view.setBigUint64(0, i + 1n, true); // d_next: the cookie of the following entry
-        view.setBigUint64(8, node.ino, true);
-        view.setUint32(16, nameBytes.length, true);
-        view.setUint8(20, filetypeOf(node));
-        record.set(nameBytes, DIRENT_SIZE);
-        // The last record is cut at the end of the buffer; a full buffer tells the guest to call again.
-        const take = Math.min(record.length, len - used);
-        chunks.push(record.subarray(0, take));
-        used += take;
+      function* entries(): Generator<Dirent> {
+        for (let i = BigInt.asUintN(64, cookie); i < count; i++) {
+          const n = Number(i);
+          const [name, node]: readonly [string, Node] = n === 0 ? ['.', dir] : n === 1 ? ['..', dir.parent ?? dir] : list[n - 2]!;
+          yield { next: i + 1n, ino: node.ino, name, filetype: filetypeOf(node) }; // d_next: the cookie of the following entry
+        }
       }
-      ctx.chargeBytes(used);
-      let at = buf >>> 0;
-      for (const c of chunks) {
-        mem.write(at, c);
-        at += c.length;
-      }
-      mem.setU32(out, used);
+      writeDirents(ctx, mem, entries(), buf, len, out);
       return Errno.SUCCESS;
     },
   };

@@ -10,10 +10,10 @@ import { checkFstflags, requireRights, toSafeNumber, type SyscallTable, type Was
 import { Errno, fail } from './errno.js';
 import type { MountDirFd, MountFileFd } from './fds.js';
 import type { GuestMemory, Iovec } from './memory.js';
+import { writeDirents, writeFdstat, type Dirent } from './records.js';
 import { parentMountPath, type MountDirent, type MountFiletype, type MountStat, type MountWhence } from './mount.js';
 
 const encoder = new TextEncoder();
-const DIRENT_SIZE = 24;
 const ADVICE_MAX = 5;
 const WHENCE: Record<number, MountWhence> = { [Whence.SET]: 'set', [Whence.CUR]: 'cur', [Whence.END]: 'end' };
 
@@ -155,13 +155,7 @@ export function mountFdCalls(ctx: WasiContext): SyscallTable {
 
     fd_fdstat_get(fd: number, out: number) {
       const entry = ctx.fds.get(fd) as MountDirFd | MountFileFd;
-      mem.range(out, 24);
-      mem.setU8(out, entry.kind === 'mount-dir' ? Filetype.DIRECTORY : entry.filetype);
-      mem.setU8(out + 1, 0);
-      mem.setU16(out + 2, entry.flags);
-      mem.setU32(out + 4, 0);
-      mem.setU64(out + 8, entry.rightsBase);
-      mem.setU64(out + 16, entry.rightsInheriting);
+      writeFdstat(mem, out, entry.kind === 'mount-dir' ? Filetype.DIRECTORY : entry.filetype, entry);
       return Errno.SUCCESS;
     },
 
@@ -243,30 +237,14 @@ export function mountFdCalls(ctx: WasiContext): SyscallTable {
       mem.range(buf, len);
       mem.range(out, 4);
       const list = listing(entry, BigInt.asUintN(64, cookie));
-      const chunks: Uint8Array[] = [];
-      let used = 0;
       // Cookie n names the n-th entry of the listing (0 is `.`, 1 is `..`), as in memory.
-      for (let i = BigInt.asUintN(64, cookie); i < BigInt(list.length) && used < len; i++) {
-        const e = list[Number(i)]!;
-        const nameBytes = encoder.encode(e.name);
-        const record = new Uint8Array(DIRENT_SIZE + nameBytes.length);
-        const view = new DataView(record.buffer);
-        view.setBigUint64(0, i + 1n, true);
-        view.setBigUint64(8, BigInt(e.ino), true);
-        view.setUint32(16, nameBytes.length, true);
-        view.setUint8(20, FILETYPE[e.filetype]);
-        record.set(nameBytes, DIRENT_SIZE);
-        const take = Math.min(record.length, len - used);
-        chunks.push(record.subarray(0, take));
-        used += take;
+      function* entries(): Generator<Dirent> {
+        for (let i = BigInt.asUintN(64, cookie); i < BigInt(list.length); i++) {
+          const e = list[Number(i)]!;
+          yield { next: i + 1n, ino: BigInt(e.ino), name: e.name, filetype: FILETYPE[e.filetype] };
+        }
       }
-      ctx.chargeBytes(used);
-      let at = buf >>> 0;
-      for (const c of chunks) {
-        mem.write(at, c);
-        at += c.length;
-      }
-      mem.setU32(out, used);
+      writeDirents(ctx, mem, entries(), buf, len, out);
       return Errno.SUCCESS;
     },
   };
