@@ -16,9 +16,9 @@ import { Pipe } from './pipe.js';
 import { Killed, Stopped } from './scheduler.js';
 import type { Scheduler, Task } from './scheduler.js';
 import { statOf } from './vfs.js';
+import type { Vfs } from './vfs.js';
 
 type FileDescription = Extract<Description, { kind: 'file' }>;
-import type { Vfs } from './vfs.js';
 
 /** What a process needs from the running OS. */
 export interface ProcessHost {
