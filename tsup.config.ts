@@ -18,7 +18,7 @@ export default defineConfig([
   },
   {
     // The CLI and the pool's thread entry: separate files next to each other in dist/.
-    entry: { cli: 'src/cli/index.ts', 'pool-worker': 'src/sandbox/node/pool-worker.ts', 'js-worker': 'src/js/node/worker.ts' },
+    entry: { cli: 'src/cli/index.ts', 'pool-worker': 'src/sandbox/node/pool-worker.ts', 'js-worker': 'src/js/node/worker.ts', 'os-worker': 'src/os/node/thread.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

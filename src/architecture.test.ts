@@ -43,7 +43,7 @@ const ALLOWED: Record<string, string[]> = {
   // sandbox and talk to the coordinator only over HTTP (through the client SDK).
   coordinator: ['sandbox', 'js', 'chain', 'contract', 'keystore', 'sdk'],
   sdk: ['sandbox'],
-  worker: ['sandbox', 'js', 'sdk', 'contract', 'chain'],
+  worker: ['sandbox', 'js', 'os', 'sdk', 'contract', 'chain'],
   // The browser bundle: the cores plus the pure pieces of the protocol (sdk client, attestation
   // message, toResponse); the next-but-one test keeps everything it reaches free of Node.
   browser: ['sandbox', 'js', 'os', 'sdk', 'contract', 'chain', 'worker'],

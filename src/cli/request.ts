@@ -15,7 +15,7 @@ import type { ExecutionView } from '../sdk/types.js';
 import type { CliIO } from './run.js';
 import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
-export const REQUEST_HELP = `Usage: outlayer request <file.wasm | file.js> [options]
+export const REQUEST_HELP = `Usage: outlayer request <file.wasm | file.js | file.sh> [options]
 
 Asks the OutLayer contract for an execution, as a NEAR contract would, and waits for the result:
 uploads the code to the coordinator, signs request_execution as the dev account, and prints the
@@ -59,7 +59,7 @@ export async function requestCommand(argv: string[], io: CliIO & { isTTY?: boole
     io.stdout(`${REQUEST_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file.wasm | file.js>' : `expected one file, got ${positionals.length}`, REQUEST_HELP);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file.wasm | file.js | file.sh>' : `expected one file, got ${positionals.length}`, REQUEST_HELP);
   const format = v.format ?? 'Text';
   if (format !== 'Text' && format !== 'Json' && format !== 'Bytes') throw new UsageError(`--format must be Text, Json or Bytes, got ${JSON.stringify(format)}`, REQUEST_HELP);
   const maxInstructions = Number(parseIntegerFlag('max-instructions', v['max-instructions'] ?? '1000000000', REQUEST_HELP));
@@ -70,6 +70,7 @@ export async function requestCommand(argv: string[], io: CliIO & { isTTY?: boole
   const contractId = v.contract ?? 'outlayer.test.near';
   const file = positionals[0]!;
   const isJs = /\.[cm]?js$/i.test(file);
+  const isSh = /\.sh$/i.test(file);
 
   let code: Uint8Array;
   try {
@@ -99,7 +100,7 @@ export async function requestCommand(argv: string[], io: CliIO & { isTTY?: boole
     const deposit = BigInt((await provider.callFunction({ contractId, method: 'estimate_execution_cost', args: { resource_limits: limits } })) as string);
     status.set(`sending request_execution as ${creds.account_id}`);
     const account = new Account(creds.account_id, provider, creds.private_key);
-    const args = { code_source: { artifact: { sha256, kind: isJs ? 'js' : 'wasm' } }, resource_limits: limits, response_format: format, ...(v.input !== undefined && { input_data: v.input }) };
+    const args = { code_source: { artifact: { sha256, kind: isJs ? 'js' : isSh ? 'sh' : 'wasm' } }, resource_limits: limits, response_format: format, ...(v.input !== undefined && { input_data: v.input }) };
     const sent = (await account.signAndSendTransaction({
       receiverId: contractId,
       actions: [actions.functionCall('request_execution', new TextEncoder().encode(JSON.stringify(args)), 300n * TGAS, deposit)],

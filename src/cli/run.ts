@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { OutlayerError } from '../errors.js';
 import { bundleContract, BundleError } from '../js/node/bundle.js';
 import { createPool } from '../js/node/pool.js';
+import { createOsPool } from '../os/node/pool.js';
 import { loadHostDir } from '../sandbox/node/load-dir.js';
 import type { JobOptions } from '../sandbox/node/pool.js';
 import { failure } from '../sandbox/result.js';
@@ -18,9 +19,10 @@ import { InvalidModule, ModulePreparer } from '../sandbox/prepare.js';
 import { defaultNearContext } from '../sandbox/near.js';
 import { parseFlags, parseIntegerFlag, UsageError } from './usage.js';
 
-export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js> [options]
+export const RUN_HELP = `Usage: outlayer run <file.wasm | file.js | file.sh> [options]
 
-Runs a WASI preview1 command (or a JS module) in the metered, deterministic sandbox.
+Runs a WASI preview1 command (or a JS module) in the metered, deterministic sandbox; a .sh file
+is a shell script for a fresh guest OS (input on its stdin, as a job of kind "sh" runs).
 
 Options:
   --input <text>            WASI: bytes on stdin. JS: JSON.parse(text) when it parses, else the string
@@ -71,15 +73,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${RUN_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file.wasm | file.js>' : `expected one file, got ${positionals.length}`, RUN_HELP);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file.wasm | file.js | file.sh>' : `expected one file, got ${positionals.length}`, RUN_HELP);
   if (v.input !== undefined && v['input-file'] !== undefined) throw new UsageError('give --input or --input-file, not both', RUN_HELP);
 
   const file = positionals[0]!;
   const code = await readOrUsage(file, 'file');
   const isJs = /\.[cm]?js$/i.test(file);
+  const isSh = /\.sh$/i.test(file);
   if (v.entry !== undefined && !isJs) throw new UsageError('--entry applies to JS guests only', RUN_HELP);
 
-  const options: JobOptions = { kind: isJs ? 'js' : 'wasm' };
+  const options: JobOptions = { kind: isJs ? 'js' : isSh ? 'sh' : 'wasm' };
   if (v.entry !== undefined) options.entry = v.entry;
   if (v.input !== undefined) options.input = v.input;
   if (v['input-file'] !== undefined) options.input = await readOrUsage(v['input-file'], '--input-file');
@@ -131,13 +134,14 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const mode = v.mode ?? 'direct';
   if (mode !== 'direct' && mode !== 'linux') throw new UsageError(`--mode must be direct or linux, got ${JSON.stringify(mode)}`, RUN_HELP);
   if (mode === 'linux') {
-    if (isJs) throw new UsageError('--mode linux runs WASI programs (.wasm)', RUN_HELP);
+    if (isJs || isSh) throw new UsageError('--mode linux runs WASI programs (.wasm); a .sh file always runs in the guest OS', RUN_HELP);
     if (options.preopens) throw new UsageError('--mode linux has its own filesystem: use outlayer sh --image for files', RUN_HELP);
     const result = await runLinux(code, options);
     printResult(result, v.json === true, io);
     return result.status === 'ok' ? 0 : 1;
   }
-  const pool = await createPool({ size: 1 });
+  if (isSh && options.preopens) throw new UsageError('a .sh script has the guest OS\'s filesystem: use outlayer sh --image for files', RUN_HELP);
+  const pool = await (isSh ? createOsPool : createPool)({ size: 1 });
   let result: ExecutionResult;
   try {
     result = await pool.run(source, options);

@@ -43,6 +43,13 @@ describe('outlayer sh', () => {
     assert.equal(r.output, '285\n');
   });
 
+  it('outlayer run file.sh runs a script in a fresh guest OS, its input on stdin (as a job of kind sh)', async () => {
+    const r = await cli('run', repoPath('examples/sh/word-count.sh'), '--input', 'the cat and the hat and the bat', '--env', 'NEAR_CONTRACT_ID=app.test.near');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'the=3\nand=2\nbat=1\nwords=8\ndistinct=5\ncontract=app.test.near\n');
+    assert.equal((await cli('run', repoPath('examples/sh/word-count.sh'), '--mode', 'linux')).code, 2);
+  });
+
   it('--state keeps the filesystem between runs; --image mounts a host directory', async () => {
     const state = join(dir, 'state.json');
     assert.equal((await cli('sh', '-c', 'echo 1 > /counter', '--state', state)).code, 0);

@@ -115,7 +115,7 @@ describe('OutLayer contract: request validation', () => {
       [{ repo: 'github.com/u/r', commit: 'main', build_target: 'x86' }, /unsupported build_target 'x86'/],
       [{ repo: 'github.com/u/r', commit: 'main', branch: 'x' }, /branch/],
       [{ artifact: { sha256: 'z'.repeat(64), kind: 'wasm' } }, /code_source\.artifact\.sha256 must be 64 hexadecimal characters/],
-      [{ artifact: { sha256: 'a'.repeat(64), kind: 'exe' } }, /code_source\.artifact\.kind must be 'wasm' or 'js'/],
+      [{ artifact: { sha256: 'a'.repeat(64), kind: 'exe' } }, /code_source\.artifact\.kind must be 'wasm', 'js' or 'sh'/],
       [{ artifact: { sha256: 'a'.repeat(64), kind: 'wasm', url: 'file:///etc/passwd' } }, /must start with https:\/\/, http:\/\/, ipfs:\/\/ or ar:\/\//],
       [{ repo: 'github.com/u/r', commit: 'main', artifact: { sha256: 'a'.repeat(64), kind: 'wasm' } }, /either 'repo' or 'artifact', not both/],
       [{}, /code_source requires 'repo' and 'commit', or 'artifact'/],

@@ -66,6 +66,22 @@ describe('coordinator + worker + contract on the devnet', () => {
     assert.deepEqual(final.value, { doubled: 42 });
   });
 
+  it('resolves a shell script (kind sh) run by the guest OS, its NEAR system calls wired to the request', async () => {
+    const script = [
+      "tr ' ' '\\n' | sort | uniq -c | sort -k1,1nr | head -n 1 | awk '{print $2 \"=\" $1}'",
+      "qjs -e 'print(os.syscall(410), os.syscall(411))'",
+      "sqlite3 :memory: 'select 6 * 7'",
+    ].join('\n');
+    const sha256 = await client.uploadArtifact(new TextEncoder().encode(script));
+    const r = await h.request('alice.test.near', { code_source: { artifact: { sha256, kind: 'sh' } }, input_data: 'b a b c b', resource_limits: { max_instructions: 2_000_000_000, max_execution_seconds: 30 } }, NEAR / 10n);
+    const final = await h.txResult(r.txHash, 'alice.test.near');
+    assert.equal(final.error, null);
+    assert.equal(final.value, `b=3\n${CONTRACT_ID} alice.test.near\n42\n`);
+    const settled = await h.view<{ status: string; resources_used: { instructions: number } }>('get_request', { request_id: r.requestId });
+    assert.equal(settled.status, 'completed');
+    assert.ok(settled.resources_used.instructions > 0);
+  });
+
   it('the determinism vectors come back on-chain exactly, with the fuel of a local run', async () => {
     const sha256 = await client.uploadArtifact(DETERMINISM);
     const pool = await createPool({ size: 1 });

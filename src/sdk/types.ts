@@ -4,7 +4,8 @@
  */
 import type { ExecutionResult } from '../sandbox/result.js';
 
-export type CodeKind = 'wasm' | 'js';
+/** 'sh': a shell script run by the guest OS (L2). */
+export type CodeKind = 'wasm' | 'js' | 'sh';
 export type ResponseFormat = 'Text' | 'Json' | 'Bytes';
 
 /** Code by content address, or a repository the coordinator builds. */

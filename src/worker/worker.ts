@@ -5,7 +5,7 @@
  * it finishes what it holds and claims nothing new; while the coordinator is down it retries with
  * backoff.
  */
-import { createPool } from '../js/node/pool.js';
+import { createOsPool } from '../os/node/pool.js';
 import { codeHashHex } from '../contract/node/attest.js';
 import type { WasmPool } from '../sandbox/node/pool.js';
 import { failure } from '../sandbox/result.js';
@@ -56,7 +56,7 @@ export class ServerWorker implements AsyncDisposable {
   /** Registers with the coordinator (retrying until it answers) and starts claiming. */
   static async start(options: WorkerOptions): Promise<ServerWorker> {
     const concurrency = options.concurrency ?? 1;
-    const pool = await createPool({ size: concurrency });
+    const pool = await createOsPool({ size: concurrency });
     const w = new ServerWorker(options, pool);
     await w.#retrying('register', () => w.client.register(options.signer.publicKey));
     for (let i = 0; i < concurrency; i++) w.#loops.push(w.#loop());

@@ -11,7 +11,7 @@ import { parseRepo } from './repo.js';
 /** Canonical code source: repository fields are validated and normalised, hashes lower-case. */
 export type CodeSource =
   | { repo: string; commit: string; build_target: 'wasm32-wasip1' | 'js'; build_path: string | null }
-  | { artifact: { sha256: string; kind: 'wasm' | 'js'; url: string | null } };
+  | { artifact: { sha256: string; kind: 'wasm' | 'js' | 'sh'; url: string | null } };
 
 /** Longest accepted artifact URL. */
 export const MAX_ARTIFACT_URL_LENGTH = 2048;
@@ -83,8 +83,8 @@ function parseArtifact(value: unknown): CodeSource {
   const obj = expectObject(value, 'code_source.artifact');
   rejectUnknownKeys(obj, ['sha256', 'kind', 'url'], 'code_source.artifact');
   const kind = own(obj, 'kind');
-  if (kind !== 'wasm' && kind !== 'js') {
-    throw new ContractError(`code_source.artifact.kind must be 'wasm' or 'js', got ${showValue(kind)}`);
+  if (kind !== 'wasm' && kind !== 'js' && kind !== 'sh') {
+    throw new ContractError(`code_source.artifact.kind must be 'wasm', 'js' or 'sh', got ${showValue(kind)}`);
   }
   const url = own(obj, 'url');
   return {

@@ -30,6 +30,7 @@ const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 function contentType(kind: ArtifactKind | null): string {
   if (kind === 'wasm') return 'application/wasm';
   if (kind === 'js') return 'text/javascript; charset=utf-8';
+  if (kind === 'sh') return 'text/x-shellscript; charset=utf-8';
   return 'application/octet-stream';
 }
 

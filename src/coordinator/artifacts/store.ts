@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { API_ERROR_CODES } from '../../errors.js';
 
-export type ArtifactKind = 'wasm' | 'js';
+export type ArtifactKind = 'wasm' | 'js' | 'sh';
 
 /** Artifact error codes with the HTTP status a route should answer with. */
 /** The artifact store's error codes; their HTTP statuses live in the one registry (src/errors.ts). */
@@ -174,7 +174,7 @@ export class ArtifactStore {
         const meta: ArtifactMeta = {
           sha256: name,
           size: st.size,
-          kind: old?.kind === 'wasm' || old?.kind === 'js' ? old.kind : null,
+          kind: old?.kind === 'wasm' || old?.kind === 'js' || old?.kind === 'sh' ? old.kind : null,
           created: typeof old?.created === 'number' ? old.created : st.mtimeMs,
           last_access: typeof old?.last_access === 'number' ? old.last_access : now,
         };

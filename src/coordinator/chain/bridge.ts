@@ -51,7 +51,7 @@ export class ChainBridge {
     const o = this.#o;
     const id = chainJobId(o.contractId, r.request_id);
     if (await o.queue.get(id)) return;
-    const cs = r.code_source as { artifact?: { sha256: string; kind: 'wasm' | 'js' } } & { repo?: string; commit?: string; build_target?: string; build_path?: string | null };
+    const cs = r.code_source as { artifact?: { sha256: string; kind: 'wasm' | 'js' | 'sh' } } & { repo?: string; commit?: string; build_target?: string; build_path?: string | null };
     let code: JobSpec['code'];
     if (cs.artifact) code = { sha256: cs.artifact.sha256, kind: cs.artifact.kind };
     else {

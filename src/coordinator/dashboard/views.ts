@@ -12,7 +12,7 @@ export interface DashboardJob {
   id: string;
   source: 'chain' | 'api';
   request_id: number | null;
-  kind: 'wasm' | 'js' | 'repo';
+  kind: 'wasm' | 'js' | 'sh' | 'repo';
   state: JobState;
   stage: JobStage;
   attempts: number;

@@ -55,7 +55,7 @@ function code(v: unknown): { code: JobCode; kind: CodeKind } {
   if ('sha256' in v) {
     exactKeys(v, ['sha256', 'kind'], 'code');
     if (typeof v.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(v.sha256)) bad('code.sha256 must be 64 lowercase hex digits');
-    if (v.kind !== 'wasm' && v.kind !== 'js') bad('code.kind must be "wasm" or "js"');
+    if (v.kind !== 'wasm' && v.kind !== 'js' && v.kind !== 'sh') bad('code.kind must be "wasm", "js" or "sh"');
     return { code: { sha256: v.sha256, kind: v.kind }, kind: v.kind };
   }
   exactKeys(v, ['repo', 'commit', 'build_target', 'build_path'], 'code');

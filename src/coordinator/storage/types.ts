@@ -13,7 +13,7 @@ import type { JobCode, JobLimits, JobSpec } from '../../sdk/types.js';
 export type { JobCode, JobLimits, JobSpec };
 
 /** The kind of work, which workers may filter on when claiming ('repo' needs a builder). */
-export type CodeKind = 'wasm' | 'js' | 'repo';
+export type CodeKind = 'wasm' | 'js' | 'sh' | 'repo';
 
 export type JobState = 'queued' | 'leased' | 'done' | 'failed';
 

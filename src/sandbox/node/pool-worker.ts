@@ -8,6 +8,6 @@ import { executeWasm } from '../execute.js';
 import { serveThread } from './serve-thread.js';
 
 serveThread(async (msg, preparer, options) => {
-  if (msg.kind !== 'wasm') throw new OutlayerError('usage', 'this pool runs WebAssembly only; JS needs the JS runtime pool');
+  if (msg.kind !== 'wasm') throw new OutlayerError('usage', `this pool runs WebAssembly only; kind ${JSON.stringify(msg.kind)} needs the JS pool (src/js/node/pool.ts) or the guest OS's (src/os/node/pool.ts)`);
   return executeWasm(preparer, msg.code, options);
 });

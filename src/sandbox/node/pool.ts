@@ -30,7 +30,7 @@ export interface PoolOptions {
 
 /** Options of one job: the run options plus what kind of code it is. */
 export interface JobOptions extends RunOptions {
-  /** 'wasm' or 'js'; detected from the bytes when absent (`\0asm` ⇒ wasm). */
+  /** 'wasm', 'js' or (in the guest OS's pool, src/os/node/pool.ts) 'sh'; detected from the bytes when absent (`\0asm` ⇒ wasm, else js). */
   kind?: CodeKind;
   /** JS: the exported function to call (default "execute"). */
   entry?: string;
@@ -105,7 +105,7 @@ export class WasmPool {
     const { kind = detectKind(bytes), entry, ...runOptions } = options;
     let normalized;
     try {
-      if (kind !== 'wasm' && kind !== 'js') throw new OutlayerError('usage', `kind must be "wasm" or "js", got ${JSON.stringify(kind)}`);
+      if (kind !== 'wasm' && kind !== 'js' && kind !== 'sh') throw new OutlayerError('usage', `kind must be "wasm", "js" or "sh", got ${JSON.stringify(kind)}`);
       if (entry !== undefined && (typeof entry !== 'string' || kind !== 'js')) throw new OutlayerError('usage', 'entry is a string and applies to JS only');
       if (runOptions.near !== undefined && !(runOptions.near?.storage instanceof Map)) throw new OutlayerError('usage', 'near.storage must be a Map to cross to a pool thread');
       normalized = toWire(normalizeOptions(runOptions));

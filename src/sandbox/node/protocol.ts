@@ -11,7 +11,8 @@ import { decodeTree, encodeTree, type EncodedTree } from '../wasi/tree-codec.js'
  */
 export type WireOptions = Omit<NormalizedOptions, 'preopens'> & { preopens: { guestPath: string; tree: EncodedTree }[] };
 
-export type CodeKind = 'wasm' | 'js';
+/** 'sh': a shell script for the guest OS (L2), run only by the guest OS's pool (src/os/node/pool.ts). */
+export type CodeKind = 'wasm' | 'js' | 'sh';
 
 export interface WorkerRequest {
   id: number;
