@@ -50,6 +50,12 @@ describe('guest OS: files, redirections, statuses', () => {
     assert.match(r.logs.join('\n'), /no-such-tool: not found/);
   });
 
+  it('& and wait: jobs run concurrently on the virtual clock; $! is a job process pid; kill and wait report 143', async () => {
+    const r = await sh('(sleep 2; echo slow) & (sleep 1; echo fast) & wait; echo all; sleep 5 & p=$!; kill $p; wait $p; echo "status $?"; sleep 1 && echo after & echo first; kill -9 999; echo "kill $?"');
+    assert.equal(r.output, 'fast\nslow\nall\nstatus 143\nfirst\nkill 1\nafter\n');
+    assert.deepEqual(r.logs, ['sh: kill: 999: pid 999: no such process']);
+  });
+
   it('a writer whose reader is gone dies of SIGPIPE and the pipeline ends', async () => {
     const r = await sh('yes | head -n 1 > /dev-null-file; cat /dev-null-file');
     assert.equal(r.output, 'y\n');

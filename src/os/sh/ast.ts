@@ -106,6 +106,8 @@ export interface AndOr {
   type: 'andor';
   first: Pipeline;
   rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+  /** Ended by `&`: an asynchronous list (a background job). */
+  background?: boolean;
 }
 
 /** Commands separated by `;` or newlines. */

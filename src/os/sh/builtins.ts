@@ -3,7 +3,7 @@
  * are cheap enough not to deserve a process (`echo`, `true`, `:`). Everything else is spawned;
  * `test`/`[`, `printf` and the rest of userland are separate programs.
  */
-import { OsError } from '../types.js';
+import { OsError, SIGNAL_NUMBERS, type Signal } from '../types.js';
 import type { Shell } from './interp.js';
 import { errnoText } from './redirect.js';
 import { ExitSignal, LoopSignal, ReturnSignal } from './signals.js';
@@ -44,6 +44,8 @@ async function readLine(sh: Shell): Promise<{ line: string; eof: boolean }> {
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
   ':': async () => 0,
+  wait: (sh, argv) => sh.waitJobs(argv.slice(1)),
+  kill,
   true: async () => 0,
   false: async () => 1,
 
@@ -285,4 +287,56 @@ async function loopControl(sh: Shell, argv: string[], kind: 'break' | 'continue'
   if (n === undefined || n === 0) return usage(sh, kind, `${argv[1]}: bad number`);
   if (sh.loopDepth === 0) return 0;
   throw new LoopSignal(kind, Math.min(n, sh.loopDepth));
+}
+
+const SIGNAL_BY_NUMBER = new Map(Object.entries(SIGNAL_NUMBERS).map(([name, n]) => [n, name as Signal]));
+
+/** The signal of `TERM`, `SIGTERM` or `15` (undefined when unknown). */
+function signalOf(spec: string): Signal | undefined {
+  if (/^[0-9]+$/.test(spec)) return SIGNAL_BY_NUMBER.get(Number(spec));
+  const name = (spec.toUpperCase().startsWith('SIG') ? spec.toUpperCase() : `SIG${spec.toUpperCase()}`) as Signal;
+  return name in SIGNAL_NUMBERS ? name : undefined;
+}
+
+/** `kill [-s SIG | -SIG] pid…` (a negative pid is a process group); `kill -l` lists the signals. */
+async function kill(sh: Shell, argv: string[]): Promise<number> {
+  let signal: Signal = 'SIGTERM';
+  let i = 1;
+  if (argv[i] === '-l') {
+    await sh.write(1, `${Object.keys(SIGNAL_NUMBERS).map((n) => n.slice(3)).join(' ')}\n`);
+    return 0;
+  }
+  // -s SIG, -SIG, or -N followed by a pid (a lone -N is a process group).
+  const first = argv[i];
+  let spec: string | undefined;
+  if (first === '-s') {
+    spec = argv[i + 1] ?? '';
+    i += 2;
+  } else if (first !== undefined && first !== '--' && first.startsWith('-') && (!/^-[0-9]+$/.test(first) || i + 1 < argv.length)) {
+    spec = first.slice(1);
+    i++;
+  }
+  if (spec !== undefined) {
+    const sig = signalOf(spec);
+    if (!sig) return usage(sh, 'kill', `${spec}: unknown signal (TERM, KILL, INT, PIPE)`, 2);
+    signal = sig;
+  }
+  if (argv[i] === '--') i++;
+  if (i >= argv.length) return usage(sh, 'kill', 'usage: kill [-s SIG | -SIG] pid…', 2);
+  let status = 0;
+  for (const target of argv.slice(i)) {
+    if (!/^-?[0-9]+$/.test(target)) {
+      await sh.error(`kill: ${target}: ${target.startsWith('%') ? 'a job run in-process cannot be signalled' : 'arguments must be process ids'}`);
+      status = 1;
+      continue;
+    }
+    try {
+      sh.p.kill(Number(target), signal);
+    } catch (e) {
+      if (!(e instanceof OsError)) throw e;
+      await sh.error(`kill: ${target}: ${e.message}`);
+      status = 1;
+    }
+  }
+  return status;
 }

@@ -44,11 +44,13 @@ describe('sh: simple commands and status', () => {
     assert.deepEqual([r.status, r.stdout], [2, '']);
     assert.equal(r.stderr, "sh: syntax error: expected 'fi' to close the if, found end of file (line 1)\n");
   });
-  it('& is refused', async () => {
-    const r = await run('sleep 1 &');
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /background jobs \('&'\) are not supported/);
-  });
+  it('& runs a job in the background; wait waits for it; a script waits for its jobs before it ends', async () => {
+    const files = { '/dev/null': '' }; // a job's stdin
+    assert.equal(await out('f() { echo job; }; f & echo "id $!"; wait; echo done', { files }), 'job\nid %1\ndone\n');
+    const r = await run('g() { return 4; }; g & wait %1; echo $?; wait %9; echo $?', { files });
+    assert.deepEqual([r.stdout, r.stderr], ['4\n127\n', 'sh: wait: %9: not a job of this shell\n']);
+    assert.equal(await out('{ echo late; } & echo early', { files }), 'late\nearly\n');
+  })
   it('echo builtin: -n, -e', async () => {
     assert.equal(await out('echo -n a; echo b c; echo -e "x\\ty"; echo "x\\ty"'), 'ab c\nx\ty\nx\\ty\n');
   });

@@ -79,6 +79,10 @@ export class Shell implements RedirectHost {
   private stagePid: number | undefined;
   /** Status of the last command substitution in the command being expanded. */
   private substStatus: number | undefined;
+  /** Background jobs (`&`) of this shell, by the id `$!` gives: a pid, or `%N` for one run in-process. */
+  private readonly jobs = new Map<string, Promise<number>>();
+  private jobCount = 0;
+  private lastJob = '';
 
   private constructor(
     readonly p: Proc,
@@ -138,7 +142,7 @@ export class Shell implements RedirectHost {
       case '$':
         return String(this.p.pid);
       case '!':
-        return '';
+        return this.lastJob;
       case '-':
         return (this.errexit ? 'e' : '') + (this.xtrace ? 'x' : '');
       case '@':
@@ -269,20 +273,80 @@ export class Shell implements RedirectHost {
 
   /** Runs a whole script (or subshell body): `exit` ends it here. */
   async runScript(script: Script): Promise<number> {
+    let status: number;
     try {
-      return await this.runList(script);
+      status = await this.runList(script);
     } catch (e) {
-      if (e instanceof ExitSignal) return (this.status = e.status);
-      if (e instanceof ReturnSignal) return (this.status = e.status);
-      if (e instanceof LoopSignal) return this.status;
-      throw e;
+      if (e instanceof ExitSignal) status = this.status = e.status;
+      else if (e instanceof ReturnSignal) status = this.status = e.status;
+      else if (e instanceof LoopSignal) status = this.status;
+      else throw e;
     }
+    // Background jobs run in this process, so a shell waits for them before it ends.
+    await this.waitJobs([]);
+    return status;
   }
 
   async runList(list: List): Promise<number> {
     let status = 0;
-    for (const item of list.items) status = await this.runAndOr(item);
+    for (const item of list.items) status = item.background ? await this.startJob(item) : await this.runAndOr(item);
     this.status = status;
+    return status;
+  }
+
+  /**
+   * `list &`: runs the list concurrently in a subshell, its stdin /dev/null (POSIX, for a shell
+   * without job control), and returns 0 at once. A job that is one external command is that
+   * process (`$!` is its pid); any other runs in-process (`$!` is `%N`).
+   */
+  private async startJob(item: AndOr): Promise<number> {
+    this.charge(SH_FUEL.command);
+    const fds = new Map(this.fds);
+    const devNull = await this.p.open('/dev/null', { read: true });
+    fds.set(0, devNull);
+    const sub = this.subshell(fds);
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    const only = item.first.commands[0]!;
+    if (item.rest.length === 0 && !item.first.bang && item.first.commands.length === 1 && only.type === 'simple') sub.stage = { ready };
+    else ready();
+    const done = sub.runScript({ type: 'list', items: [{ ...item, background: false }] }).finally(() => {
+      this.p.close(devNull);
+      ready();
+    });
+    await started;
+    const pid = sub.stagePid;
+    const id = pid !== undefined ? String(pid) : `%${++this.jobCount}`;
+    const status = pid !== undefined ? done.then(() => this.p.wait(pid)) : done;
+    status.catch(() => undefined); // awaited by `wait` or when the shell ends
+    this.jobs.set(id, status);
+    this.lastJob = id;
+    return 0;
+  }
+
+  /**
+   * The `wait` builtin: every job (status 0), or the given ones (the status of the last; 127
+   * for an id that is not a job of this shell).
+   */
+  async waitJobs(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) {
+      for (const [id, job] of [...this.jobs]) {
+        this.jobs.delete(id);
+        await job;
+      }
+      return 0;
+    }
+    let status = 0;
+    for (const id of ids) {
+      const job = this.jobs.get(id);
+      if (!job) {
+        await this.error(`wait: ${id}: not a job of this shell`);
+        status = 127;
+        continue;
+      }
+      this.jobs.delete(id);
+      status = await job;
+    }
     return status;
   }
 

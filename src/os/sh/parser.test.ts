@@ -76,6 +76,9 @@ describe('parser: AST snapshots', () => {
     ["cat <<'EOF'\n$x\nEOF", `(cmd cat 0<<'EOF'["$x\\n"])`],
     ['cat <<-EOF\n\tindented\n\tEOF', '(cmd cat 0<<-EOF["indented\\n"])'],
     ['a <<A; b <<B\n1\nA\n2\nB', '(seq (cmd a 0<<A["1\\n"]) (cmd b 0<<B["2\\n"]))'],
+    ['a & b', '(seq (bg (cmd a)) (cmd b))'],
+    ['a && b &\nc', '(seq (bg (&& (cmd a) (cmd b))) (cmd c))'],
+    ['a | b &', '(bg (pipe (cmd a) (cmd b)))'],
   ];
   for (const [src, expected] of cases) it(JSON.stringify(src), () => assert.equal(ast(src), expected));
 });
@@ -169,8 +172,8 @@ describe('parser: syntax errors', () => {
     ['{ a; ', /expected '}' to close the group/],
     ['{ }', /empty group/],
     ['( a', /expected '\)' to close the subshell/],
-    ['a &', /background jobs \('&'\) are not supported/],
-    ['a & b', /background jobs/],
+    ['& a', /unexpected '&'/],
+    ['a & & b', /unexpected '&'/],
     ['a &&', /unexpected end of file/],
     ['| a', /unexpected '\|'/],
     ['a | | b', /unexpected '\|'/],

@@ -91,8 +91,14 @@ class Parser {
       if (t.type === 'eof' || this.isOp(')') || this.isOp(';;')) break;
       const word = plain(t);
       if (word !== undefined && LIST_TERMINATORS.has(word)) break;
-      items.push(this.andOr());
-      if (this.isOp('&')) this.fail("background jobs ('&') are not supported");
+      const item = this.andOr();
+      items.push(item);
+      if (this.isOp('&')) {
+        item.background = true;
+        this.i++;
+        this.skipNewlines();
+        continue;
+      }
       if (this.isOp(';') || this.tok.type === 'newline') {
         this.i++;
         this.skipNewlines();

@@ -16,7 +16,7 @@ function printList(list: List): string {
 function printAndOr(node: AndOr): string {
   let out = printPipeline(node.first);
   for (const { op, pipeline } of node.rest) out = `(${op} ${out} ${printPipeline(pipeline)})`;
-  return out;
+  return node.background ? `(bg ${out})` : out;
 }
 
 function printPipeline(node: Pipeline): string {
