@@ -133,38 +133,37 @@ export class QjsProcess {
    * made and their promises settled. Kernel errors that are not OsError propagate.
    */
   async drain(ctx: QuickJSContext, settleError: (e: OsError) => QuickJSHandle): Promise<void> {
-    while (this.actions.length > 0) {
-      const queued = this.actions;
-      this.actions = [];
-      for (const action of queued) {
-        if (action.kind === 'out') {
-          this.bufferedBytes -= action.bytes.length;
-          try {
-            await this.proc.write(action.fd, action.bytes);
-          } catch (e) {
-            if (!(e instanceof OsError)) throw e;
-          }
-          continue;
-        }
-        let settle: Settle;
+    // Settling runs no guest code, so nothing is queued meanwhile: one pass takes everything.
+    const queued = this.actions;
+    this.actions = [];
+    for (const action of queued) {
+      if (action.kind === 'out') {
+        this.bufferedBytes -= action.bytes.length;
         try {
-          settle = await action.run(this.proc);
+          await this.proc.write(action.fd, action.bytes);
         } catch (e) {
-          if (!(e instanceof OsError)) {
-            action.deferred.dispose();
-            throw e;
-          }
-          const error = settleError(e);
-          action.deferred.reject(error);
-          error.dispose();
-          action.deferred.dispose();
-          continue;
+          if (!(e instanceof OsError)) throw e;
         }
-        const value = settle(ctx);
-        action.deferred.resolve(value);
-        value.dispose();
-        action.deferred.dispose();
+        continue;
       }
+      let settle: Settle;
+      try {
+        settle = await action.run(this.proc);
+      } catch (e) {
+        if (!(e instanceof OsError)) {
+          action.deferred.dispose();
+          throw e;
+        }
+        const error = settleError(e);
+        action.deferred.reject(error);
+        error.dispose();
+        action.deferred.dispose();
+        continue;
+      }
+      const value = settle(ctx);
+      action.deferred.resolve(value);
+      value.dispose();
+      action.deferred.dispose();
     }
   }
 

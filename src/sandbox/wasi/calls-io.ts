@@ -22,47 +22,10 @@ function requireIo(entry: FdEntry, right: number): void {
 export function ioCalls(ctx: WasiContext): SyscallTable {
   const { mem, fds, volume } = ctx;
 
-  /** Reads the iovec array and checks every buffer and the result pointer before anything moves. */
-  function buffers(iovs: number, count: number, resultPtr: number, resultSize: number): { list: Iovec[]; total: number } {
-    const list = mem.iovecs(iovs, count);
-    let total = 0;
-    for (const v of list) {
-      mem.range(v.ptr, v.len);
-      total += v.len;
-    }
-    mem.range(resultPtr, resultSize);
-    return { list, total };
-  }
-
-  /** Concatenates the first `limit` bytes of the buffers. */
-  function gather(list: Iovec[], limit: number): Uint8Array {
-    const data = new Uint8Array(limit);
-    let at = 0;
-    for (const v of list) {
-      if (at >= limit) break;
-      const n = Math.min(v.len, limit - at);
-      data.set(mem.slice(v.ptr, n), at);
-      at += n;
-    }
-    return data;
-  }
-
-  /** Copies `data` into the buffers in order; returns bytes copied. */
-  function scatter(list: Iovec[], data: Uint8Array): number {
-    let at = 0;
-    for (const v of list) {
-      if (at >= data.length) break;
-      const n = Math.min(v.len, data.length - at);
-      mem.write(v.ptr, data.subarray(at, at + n));
-      at += n;
-    }
-    return at;
-  }
-
   function readFile(entry: FileFd, list: Iovec[], total: number, position: number): number {
     const data = volume.read(entry.node, position, total);
     ctx.chargeBytes(data.length);
-    return scatter(list, data);
+    return mem.scatter(list, data);
   }
 
   /** Writes the buffers at `position`; the limits are checked before any bytes are copied. */
@@ -71,27 +34,27 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
     if (position + total > MAX_FILE_BYTES) fail(Errno.FBIG);
     if (position + total - entry.node.size > volume.freeBytes()) fail(Errno.NOSPC);
     ctx.chargeBytes(total);
-    volume.write(entry.node, position, gather(list, total));
+    volume.write(entry.node, position, mem.gather(list, total));
   }
 
   return {
     fd_read(fd: number, iovs: number, count: number, out: number) {
       const entry = fds.get(fd);
-      const { list, total } = buffers(iovs, count, out, 4);
+      const { list, total } = mem.buffers(iovs, count, out);
       let n: number;
       if (entry.kind === 'stdin' && ctx.streams) {
         requireIo(entry, Rights.FD_READ);
         const input = ctx.streams.input;
         return callStream(ctx.streams, () => input.read(total), (chunk) => {
           ctx.chargeBytes(chunk.length);
-          mem.setU32(out, scatter(list, chunk));
+          mem.setU32(out, mem.scatter(list, chunk));
           return Errno.SUCCESS;
         });
       } else if (entry.kind === 'stdin') {
         requireIo(entry, Rights.FD_READ);
         const chunk = ctx.stdin.read(total);
         ctx.chargeBytes(chunk.length);
-        n = scatter(list, chunk);
+        n = mem.scatter(list, chunk);
       } else if (entry.kind === 'file') {
         requireIo(entry, Rights.FD_READ);
         n = readFile(entry, list, total, entry.position);
@@ -108,7 +71,7 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
       if (entry.kind === 'stdin') fail(Errno.SPIPE);
       if (entry.kind !== 'file') fail(Errno.BADF);
       requireIo(entry, Rights.FD_READ);
-      const { list, total } = buffers(iovs, count, out, 4);
+      const { list, total } = mem.buffers(iovs, count, out);
       const position = toSafeNumber(offset);
       mem.setU32(out, readFile(entry, list, total, position));
       return Errno.SUCCESS;
@@ -116,7 +79,7 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
 
     fd_write(fd: number, iovs: number, count: number, out: number) {
       const entry = fds.get(fd);
-      const { list, total } = buffers(iovs, count, out, 4);
+      const { list, total } = mem.buffers(iovs, count, out);
       if ((entry.kind === 'stdout' || entry.kind === 'stderr') && ctx.streams) {
         requireIo(entry, Rights.FD_WRITE);
         if (total === 0) {
@@ -124,7 +87,7 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
           return Errno.SUCCESS;
         }
         const host = ctx.streams.host;
-        const data = gather(list, total);
+        const data = mem.gather(list, total);
         ctx.chargeBytes(total);
         const fd = entry.kind === 'stdout' ? 1 : 2;
         return callStream(ctx.streams, () => host.write(fd, data), () => {
@@ -137,7 +100,7 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
         // Copy at most one byte past the cap: enough to trip it, never a huge temporary.
         const take = Math.min(total, sink.room() + 1);
         ctx.chargeBytes(take);
-        sink.write(gather(list, take));
+        sink.write(mem.gather(list, take));
       } else if (entry.kind === 'file') {
         requireIo(entry, Rights.FD_WRITE);
         if (entry.flags & Fdflags.APPEND) entry.position = entry.node.size;
@@ -155,7 +118,7 @@ export function ioCalls(ctx: WasiContext): SyscallTable {
       if (entry.kind === 'stdout' || entry.kind === 'stderr') fail(Errno.SPIPE);
       if (entry.kind !== 'file') fail(Errno.BADF);
       requireIo(entry, Rights.FD_WRITE);
-      const { list, total } = buffers(iovs, count, out, 4);
+      const { list, total } = mem.buffers(iovs, count, out);
       const position = toSafeNumber(offset, Errno.FBIG);
       // Linux pwrite semantics (as wasmtime): in append mode the offset is ignored.
       writeFile(entry, list, total, entry.flags & Fdflags.APPEND ? entry.node.size : position);

@@ -9,7 +9,7 @@ import { Fdflags, Filetype, Rights, Whence } from './constants.js';
 import { checkFstflags, requireRights, toSafeNumber, type SyscallTable, type WasiContext } from './context.js';
 import { Errno, fail } from './errno.js';
 import type { MountDirFd, MountFileFd } from './fds.js';
-import type { GuestMemory, Iovec } from './memory.js';
+import type { GuestMemory } from './memory.js';
 import { writeDirents, writeFdstat, type Dirent } from './records.js';
 import { parentMountPath, type MountDirent, type MountFiletype, type MountStat, type MountWhence } from './mount.js';
 
@@ -56,53 +56,21 @@ function requireIo(entry: MountFileFd, right: number): void {
 export function mountFdCalls(ctx: WasiContext): SyscallTable {
   const { mem } = ctx;
 
-  function buffers(iovs: number, count: number, resultPtr: number): { list: Iovec[]; total: number } {
-    const list = mem.iovecs(iovs, count);
-    let total = 0;
-    for (const v of list) {
-      mem.range(v.ptr, v.len);
-      total += v.len;
-    }
-    mem.range(resultPtr, 4);
-    return { list, total };
-  }
-
-  function gather(list: Iovec[], total: number): Uint8Array {
-    const data = new Uint8Array(total);
-    let at = 0;
-    for (const v of list) {
-      data.set(mem.slice(v.ptr, v.len), at);
-      at += v.len;
-    }
-    return data;
-  }
-
-  function scatter(list: Iovec[], data: Uint8Array): number {
-    let at = 0;
-    for (const v of list) {
-      if (at >= data.length) break;
-      const n = Math.min(v.len, data.length - at);
-      mem.write(v.ptr, data.subarray(at, at + n));
-      at += n;
-    }
-    return at;
-  }
-
   function read(fd: number, iovs: number, count: number, out: number, position?: bigint): number {
     const entry = mountFile(ctx, fd, 0);
     requireIo(entry, Rights.FD_READ);
-    const { list, total } = buffers(iovs, count, out);
+    const { list, total } = mem.buffers(iovs, count, out);
     const at = position === undefined ? undefined : toSafeNumber(position);
     const data = total === 0 ? new Uint8Array(0) : entry.mount.read(entry.handle, total, at);
     ctx.chargeBytes(data.length);
-    mem.setU32(out, scatter(list, data));
+    mem.setU32(out, mem.scatter(list, data));
     return Errno.SUCCESS;
   }
 
   function write(fd: number, iovs: number, count: number, out: number, position?: bigint): number {
     const entry = mountFile(ctx, fd, 0);
     requireIo(entry, Rights.FD_WRITE);
-    const { list, total } = buffers(iovs, count, out);
+    const { list, total } = mem.buffers(iovs, count, out);
     if (total > 0) {
       const append = (entry.flags & Fdflags.APPEND) !== 0;
       let at: number | undefined;
@@ -110,7 +78,7 @@ export function mountFdCalls(ctx: WasiContext): SyscallTable {
       if (append && position !== undefined) at = entry.mount.fstat(entry.handle).size;
       else if (append) entry.mount.seek(entry.handle, 0, 'end');
       else if (position !== undefined) at = toSafeNumber(position, Errno.FBIG);
-      const data = gather(list, total);
+      const data = mem.gather(list, total);
       ctx.chargeBytes(total);
       entry.mount.write(entry.handle, data, at);
     }

@@ -118,4 +118,44 @@ export class GuestMemory {
     }
     return out;
   }
+
+  /**
+   * The iovec array at (ptr, count) with every buffer and the u32 result at `resultPtr` checked
+   * before anything moves, and the buffers' total length.
+   */
+  buffers(ptr: number, count: number, resultPtr: number): { list: Iovec[]; total: number } {
+    const list = this.iovecs(ptr, count);
+    let total = 0;
+    for (const v of list) {
+      this.range(v.ptr, v.len);
+      total += v.len;
+    }
+    this.range(resultPtr, 4);
+    return { list, total };
+  }
+
+  /** Concatenates the first `limit` bytes of the buffers (fd_write, fd_pwrite). */
+  gather(list: readonly Iovec[], limit: number): Uint8Array {
+    const data = new Uint8Array(limit);
+    let at = 0;
+    for (const v of list) {
+      if (at >= limit) break;
+      const n = Math.min(v.len, limit - at);
+      data.set(this.slice(v.ptr, n), at);
+      at += n;
+    }
+    return data;
+  }
+
+  /** Copies `data` into the buffers in order; returns bytes copied (fd_read, fd_pread). */
+  scatter(list: readonly Iovec[], data: Uint8Array): number {
+    let at = 0;
+    for (const v of list) {
+      if (at >= data.length) break;
+      const n = Math.min(v.len, data.length - at);
+      this.write(v.ptr, data.subarray(at, at + n));
+      at += n;
+    }
+    return at;
+  }
 }
